@@ -1,0 +1,126 @@
+package dev.poolkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.poolkit.internal.Json;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * JSON Lines (one JSON object per line) in and out, on Jackson.
+ *
+ * <pre>{@code
+ * try (var out = JsonLines.writer(Path.of("results.jsonl"), false)) {
+ *     pool.run(items, out);          // a Writer is a thread-safe Consumer<Result>
+ * }
+ * try (var lines = JsonLines.read(Path.of("results.jsonl"))) { lines.forEach(System.out::println); }
+ * }</pre>
+ */
+public final class JsonLines {
+    private JsonLines() {}
+
+    /** A writer to {@code out}; closing the writer flushes {@code out} but leaves it open. */
+    public static Writer writer(OutputStream out) {
+        return new Writer(out, false);
+    }
+
+    /** A writer to {@code file}, created or truncated, or appended to when {@code append}. */
+    public static Writer writer(Path file, boolean append) throws IOException {
+        var options = append
+                ? new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
+        return new Writer(Files.newOutputStream(file, options), true);
+    }
+
+    /**
+     * The objects in {@code file}, one per line, read lazily; blank lines are skipped. Close the
+     * stream. A line that is not a JSON object throws {@link UncheckedIOException} naming its number.
+     */
+    public static Stream<Map<String, Object>> read(Path file) throws IOException {
+        BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        int[] lineNo = {0};
+        return reader.lines()
+                .peek(l -> lineNo[0]++)
+                .filter(l -> !l.isBlank())
+                .map(l -> parse(l, file + ":" + lineNo[0]))
+                .onClose(() -> {
+                    try {
+                        reader.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    /** The JSON object on one line. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parse(String line, String where) {
+        try {
+            return Json.MAPPER.readValue(line, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(new IOException(where + ": not a JSON object: " + e.getOriginalMessage(), e));
+        }
+    }
+
+    /**
+     * Writes one JSON object per line, each line whole and flushed before the next begins, so a
+     * run that is killed loses no finished line. Thread-safe; a write failure throws
+     * {@link UncheckedIOException}.
+     */
+    public static final class Writer implements Consumer<Result>, AutoCloseable {
+        private final OutputStream out;
+        private final boolean closeOut;
+        private long lines;
+
+        private Writer(OutputStream out, boolean closeOut) {
+            this.out = out;
+            this.closeOut = closeOut;
+        }
+
+        /** Writes the result as one line. */
+        @Override
+        public void accept(Result result) {
+            write(result.toMap());
+        }
+
+        /** Writes any map as one line. */
+        public void write(Map<String, ?> object) {
+            byte[] line;
+            try {
+                line = Json.MAPPER.writeValueAsBytes(object);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+            }
+            synchronized (this) {
+                try {
+                    out.write(line);
+                    out.write('\n');
+                    out.flush();
+                    lines++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        /** How many lines this writer has written. */
+        public synchronized long lines() {
+            return lines;
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (closeOut) out.close();
+            else out.flush();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.poolkit;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs a {@link Handler} over many items at once, turning each item into exactly one {@link Result}.
+ *
+ * <p>The four shapes differ only in where the handler runs: {@link ThreadPool} (platform threads),
+ * {@link AsyncPool} (virtual threads), and {@link ProcessPool} (child JVMs, each with its own threads).
+ *
+ * <p>Lifecycle: a pool is made with its handler, runs one or more times, and is closed.
+ * {@link #run} returns only when every item it read has been handed to the sink; a handler's
+ * exception becomes a failed result and never escapes. {@link #close} waits for work in flight.
+ * One thread at a time may call {@code run}.
+ */
+public interface Pool extends AutoCloseable {
+
+    /**
+     * Reads items as it goes (never more than the pool's bound ahead of the workers), runs the
+     * handler on each, and gives each result to {@code sink} as it completes, from the pool's own
+     * threads: the sink must be thread-safe. Returns when all are done.
+     *
+     * @throws InterruptedException if the calling thread is interrupted; work in flight is
+     *                              abandoned, results already given to the sink stay given
+     */
+    Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException;
+
+    /** Runs the handler over {@code items} and returns the results in input order. */
+    default List<Result> map(Collection<String> items) throws InterruptedException {
+        var input = List.copyOf(items);
+        // Results come back in completion order, and across a process boundary only the item's
+        // text survives: a repeated item takes the first of its slots still empty.
+        var slotsOf = new HashMap<String, ArrayDeque<Integer>>();
+        for (int i = 0; i < input.size(); i++) {
+            slotsOf.computeIfAbsent(input.get(i), k -> new ArrayDeque<>()).add(i);
+        }
+        var results = new Result[input.size()];
+        run(input.iterator(), r -> {
+            synchronized (results) {
+                results[slotsOf.get(r.item()).removeFirst()] = r;
+            }
+        });
+        return List.of(results);
+    }
+
+    /** Waits for work in flight, then releases threads and processes. Idempotent. */
+    @Override
+    void close();
+}

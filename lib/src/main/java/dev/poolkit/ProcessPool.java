@@ -1,0 +1,232 @@
+package dev.poolkit;
+
+import dev.poolkit.internal.Check;
+import dev.poolkit.internal.Drain;
+import dev.poolkit.internal.Outcome;
+import dev.poolkit.internal.Tasks;
+import dev.poolkit.internal.WorkerSlot;
+import dev.poolkit.internal.Wire;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * N child JVMs of the same program, each running its own pool of threads: Python's
+ * {@code multiprocessing.Pool} (one thread each) or processes × threads (several each).
+ *
+ * <p>In Java, threads already run in parallel; reach for processes for isolation: a handler that
+ * leaks, crashes the JVM or calls native code that can die takes down one worker, not the run.
+ *
+ * <h2>How it works</h2>
+ * A worker is the same program started again with the parent's java and class path, the
+ * {@code POOLKIT_WORKER} environment variable set, and the arguments given to {@link Builder#worker}.
+ * Its {@code main} builds the same pool and, seeing {@link #isWorker()}, calls {@link #serve()}
+ * instead of {@link #run}. Parent and worker speak JSON Lines over the worker's stdin and stdout:
+ * {@code {"id":1,"item":"..."}} in, {@code {"id":1,"result":{...}}} out. The worker's stderr
+ * (and anything its handler prints) is passed to the parent's stderr with a {@code [worker-N]}
+ * prefix. A worker exits when its stdin closes, so a killed parent leaves no orphans.
+ *
+ * <h2>Crashes</h2>
+ * When a worker dies, it is started again, and the tasks it held are sent again, up to
+ * {@link Builder#crashRetries} more times each; past that, each becomes a failed result carrying
+ * a {@link WorkerCrashedException}'s message (command, exit code, stderr tail). A worker that
+ * dies three times in a row without finishing a task is given up: the tasks for its slot then fail
+ * at once, so a broken worker never hangs the run.
+ *
+ * <h2>Defaults</h2>
+ * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1.
+ *
+ * <p>Thread-safety: one {@code run} at a time. {@link #close} ends any worker still running.
+ * Not usable from JShell snippets: a worker must be a class on the class path with a {@code main}.
+ */
+public final class ProcessPool implements Pool {
+    /** Set in a worker's environment to its slot number. */
+    public static final String WORKER_ENV = "POOLKIT_WORKER";
+
+    private final int processes;
+    private final int threadsPerProcess;
+    private final int crashRetries;
+    private final Handler handler;
+    private final List<String> command;
+    private final Object running = new Object();
+    private final List<WorkerSlot> slots = new ArrayList<>();
+
+    private ProcessPool(Builder b) {
+        this.processes = b.processes;
+        this.threadsPerProcess = b.threadsPerProcess;
+        this.crashRetries = b.crashRetries;
+        this.handler = Objects.requireNonNull(b.handler, "handler");
+        this.command = b.command != null ? List.copyOf(b.command) : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** True in a JVM started by a {@code ProcessPool} as one of its workers. */
+    public static boolean isWorker() {
+        return System.getenv(WORKER_ENV) != null;
+    }
+
+    public int processes() {
+        return processes;
+    }
+
+    public int threadsPerProcess() {
+        return threadsPerProcess;
+    }
+
+    @Override
+    public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
+        if (command == null) {
+            throw new IllegalStateException("no worker command: call Builder.worker(MainClass.class, args) or command(...)");
+        }
+        synchronized (running) {
+            var outcome = new Outcome(sink);
+            var queue = WorkQueue.<WorkerSlot.Task>ofCapacity(processes * threadsPerProcess * 2);
+            var ids = new AtomicLong();
+            Thread hook = Thread.ofPlatform().unstarted(this::destroyWorkers);
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                for (int i = 0; i < processes; i++) {
+                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome);
+                    slots.add(slot);
+                    slot.start();
+                }
+                try {
+                    while (!outcome.broken() && items.hasNext()) {
+                        queue.put(new WorkerSlot.Task(ids.incrementAndGet(), items.next()));
+                    }
+                } catch (IllegalStateException e) {
+                    if (!outcome.broken()) throw e; // else a slot closed the queue: finish() says why
+                } finally {
+                    queue.close();
+                }
+                for (WorkerSlot slot : slots) slot.awaitDone();
+            } catch (InterruptedException e) {
+                destroyWorkers();
+                throw e;
+            } finally {
+                slots.clear();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: nothing to remove
+                }
+            }
+            return outcome.finish();
+        }
+    }
+
+    /**
+     * The worker's side: reads tasks from stdin, runs the handler on {@code threadsPerProcess}
+     * threads, writes results to stdout, and returns once stdin is closed and every task is
+     * answered. While it runs, {@code System.out} goes to stderr, which the parent shows as the
+     * worker's log, so a handler's prints cannot corrupt the wire.
+     */
+    public void serve() throws IOException, InterruptedException {
+        var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Iterator<String> lines = in.lines().iterator();
+        Drain.run(lines, threadsPerProcess, "worker-", line -> {
+            WorkerSlot.Task task = Wire.readTask(line);
+            String answer = Wire.writeResult(task.id(), Tasks.run(handler, task.item()));
+            synchronized (wire) {
+                wire.println(answer);
+                wire.flush();
+                if (wire.checkError()) throw new IllegalStateException("the parent stopped reading results");
+            }
+        });
+    }
+
+    /** Waits for a run in progress, then ends any worker still alive. */
+    @Override
+    public void close() {
+        synchronized (running) {
+            destroyWorkers();
+        }
+    }
+
+    private void destroyWorkers() {
+        for (WorkerSlot slot : List.copyOf(slots)) slot.destroy();
+    }
+
+    /** Builds a {@link ProcessPool}; every setting but the handler and the worker has a default. */
+    public static final class Builder {
+        private int processes = Runtime.getRuntime().availableProcessors();
+        private int threadsPerProcess = 1;
+        private int crashRetries = 1;
+        private Handler handler;
+        private List<String> command;
+
+        private Builder() {}
+
+        /** How many worker processes (>= 1); default: the number of cores. */
+        public Builder processes(int processes) {
+            this.processes = Check.atLeast(1, processes, "processes");
+            return this;
+        }
+
+        /** How many tasks each worker runs at once, on its own threads (>= 1); default 1. */
+        public Builder threadsPerProcess(int threads) {
+            this.threadsPerProcess = Check.atLeast(1, threads, "threadsPerProcess");
+            return this;
+        }
+
+        /** How many more times a task is sent after its worker died holding it (>= 0); default 1. */
+        public Builder crashRetries(int retries) {
+            this.crashRetries = Check.atLeast(0, retries, "crashRetries");
+            return this;
+        }
+
+        /** The work each worker does on an item. */
+        public Builder handler(Handler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Workers run {@code mainClass} with {@code args}, on this JVM's java, class path and
+         * JVM options (less debugger agents). The main method must build this same pool and call
+         * {@link #serve()} when {@link #isWorker()}.
+         */
+        public Builder worker(Class<?> mainClass, List<String> args) {
+            var cmd = new ArrayList<String>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-javaagent")) cmd.add(option);
+            }
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(mainClass.getName());
+            cmd.addAll(args);
+            this.command = cmd;
+            return this;
+        }
+
+        /** The whole worker command line, for workers that are not started the usual way. */
+        public Builder command(List<String> command) {
+            if (command.isEmpty()) throw new IllegalArgumentException("command must not be empty");
+            this.command = List.copyOf(command);
+            return this;
+        }
+
+        public ProcessPool build() {
+            return new ProcessPool(this);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.poolkit.cli;
+
+import dev.poolkit.DemoSite;
+import dev.poolkit.JsonLines;
+import dev.poolkit.Pool;
+import dev.poolkit.ProcessPool;
+import dev.poolkit.Result;
+import dev.poolkit.Summary;
+import dev.poolkit.internal.Inputs;
+import dev.poolkit.internal.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The command line every poolkit template shares, as a picocli mixin, and the run it drives:
+ * read the items, run them through a pool, write one JSON line per item, report progress.
+ *
+ * <pre>{@code
+ * @Mixin Job job;
+ * public Integer call() throws Exception { return job.run(AsyncPool.of(concurrency, MyScraper::handle)); }
+ * public static void main(String[] args) { System.exit(Job.commandLine(new MyScraper()).execute(args)); }
+ * }</pre>
+ *
+ * <p>Exit codes: 0 when every item succeeded, 1 when some failed, 2 for a usage or input error
+ * (one line on stderr saying what is wrong and what to do).
+ */
+public final class Job {
+    @Parameters(paramLabel = "ITEM", arity = "0..*",
+            description = "Items to process (URLs for the default handler).")
+    List<String> items = new ArrayList<>();
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "Read items from FILE, one per line (- for stdin). Blank lines and lines starting with # are skipped.")
+    String input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write one JSON line per item to FILE (default: stdout).")
+    Path output;
+
+    @Option(names = "--resume",
+            description = "Skip the items already recorded in the output file, and append to it.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace the output file if it exists.")
+    boolean overwrite;
+
+    @Option(names = "--demo", description = "Start the built-in demo site on 127.0.0.1 and process its pages.")
+    boolean demo;
+
+    @Option(names = "--demo-pages", paramLabel = "N", defaultValue = "100",
+            description = "Pages on the demo site (default: ${DEFAULT-VALUE}).")
+    int demoPages;
+
+    @Option(names = "--demo-delay", paramLabel = "MS", defaultValue = "50",
+            description = "Delay before each demo page is answered, in ms (default: ${DEFAULT-VALUE}).")
+    long demoDelay;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+    boolean quiet;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** The arguments this program was started with, for starting worker processes like it. */
+    public List<String> args() {
+        return spec.commandLine().getParseResult().originalArgs();
+    }
+
+    /**
+     * Runs the job on {@code pool}, closes the pool, and returns the exit code. In a worker
+     * process of a {@link ProcessPool}, serves its parent instead.
+     */
+    public int run(Pool pool) throws Exception {
+        try (pool) {
+            if (pool instanceof ProcessPool processes && ProcessPool.isWorker()) {
+                processes.serve();
+                return 0;
+            }
+            return runItems(pool);
+        }
+    }
+
+    private int runItems(Pool pool) throws Exception {
+        check();
+        var inputs = new Inputs(items, input);
+        long skipped = 0;
+        if (output != null && resume && Files.exists(output)) skipped = inputs.skipRecordedIn(output);
+        try (DemoSite site = demo ? DemoSite.start(demoPages, demoDelay) : null;
+             JsonLines.Writer out = output == null ? JsonLines.writer(System.out) : JsonLines.writer(output, resume)) {
+            if (site != null) {
+                inputs.add(site.pageUrls());
+                say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
+            }
+            var progress = new Progress(out);
+            Summary summary;
+            try (progress) {
+                summary = pool.run(inputs.iterator(), progress);
+            }
+            say(String.format(Locale.ROOT, "done: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
+                    summary.total(), summary.ok(), summary.failed(), summary.millis() / 1000.0, summary.rate(),
+                    skipped > 0 ? "; skipped " + skipped + " already in " + output : "",
+                    output != null ? "; results in " + output : ""));
+            return summary.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    private void check() {
+        if (items.isEmpty() && input == null && !demo) {
+            throw new UsageError("no items: give them as arguments, with -i FILE (- for stdin), or try --demo");
+        }
+        if (input != null && !input.equals("-") && !Files.isRegularFile(Path.of(input))) {
+            throw new UsageError("input file not found: " + input + " (give a file with one item per line, or - for stdin)");
+        }
+        if (demoPages < 1) throw new UsageError("--demo-pages must be >= 1, got " + demoPages);
+        if (demoDelay < 0) throw new UsageError("--demo-delay must be >= 0, got " + demoDelay);
+        if (resume && overwrite) throw new UsageError("--resume and --overwrite contradict each other: pick one");
+        if (output != null) {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UsageError("output folder does not exist: " + parent + " (create it, or choose another -o)");
+            }
+            if (Files.isDirectory(output)) throw new UsageError("output is a folder: " + output + " (give a file name)");
+            if (resume && output.equals(input == null ? null : Path.of(input))) {
+                throw new UsageError("input and output are the same file: " + output);
+            }
+            if (!resume && !overwrite && Files.exists(output) && sizeOf(output) > 0) {
+                throw new UsageError("output file already exists: " + output
+                        + " (add --resume to skip the items it has and append, or --overwrite to start over)");
+            }
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void say(String line) {
+        if (!quiet) System.err.println(spec.name() + ": " + line);
+    }
+
+    /**
+     * Counts results on their way to the output, and says how far along the run is every few
+     * seconds, so a long run is never silent.
+     */
+    private final class Progress implements Consumer<Result>, AutoCloseable {
+        private static final long EVERY_MILLIS = 5_000;
+        private final Consumer<Result> out;
+        private final LongAdder ok = new LongAdder();
+        private final LongAdder failed = new LongAdder();
+        private final long start = System.nanoTime();
+        private final Thread reporter;
+
+        Progress(Consumer<Result> out) {
+            this.out = out;
+            this.reporter = quiet ? null : Thread.ofPlatform().daemon().name("progress").start(this::report);
+        }
+
+        @Override
+        public void accept(Result result) {
+            out.accept(result);
+            (result.ok() ? ok : failed).increment();
+        }
+
+        private void report() {
+            try {
+                while (true) {
+                    Thread.sleep(EVERY_MILLIS);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    long done = ok.sum() + failed.sum();
+                    say(String.format(Locale.ROOT, "%d done (%d ok, %d failed) in %.0f s, %.0f/s",
+                            done, ok.sum(), failed.sum(), seconds, done / seconds));
+                }
+            } catch (InterruptedException stop) {
+                // the run is over
+            }
+        }
+
+        @Override
+        public void close() {
+            if (reporter != null) reporter.interrupt();
+        }
+    }
+
+    /** A mistake in the command line or its input: reported as one line, exit code 2. */
+    public static final class UsageError extends RuntimeException {
+        public UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A picocli command line for a template's command: usage and input errors as one line on
+     * stderr with exit code 2, {@code --version} showing poolkit's version, and any other error
+     * as one line with exit code 1 (set {@code POOLKIT_DEBUG=1} for the stack trace).
+     */
+    public static CommandLine commandLine(Object command) {
+        var cli = new CommandLine(command);
+        cli.getCommandSpec().versionProvider(() -> new String[]{"poolkit " + Version.POOLKIT});
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            String name = commandLine.getCommandName();
+            if (e instanceof UsageError) {
+                err.println(name + ": " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            if (e instanceof IllegalArgumentException) {
+                err.println(name + ": " + e.getMessage() + " (see --help)");
+                return CommandLine.ExitCode.USAGE;
+            }
+            err.println(name + ": error: " + dev.poolkit.internal.Tasks.describe(e));
+            if (System.getenv("POOLKIT_DEBUG") != null) e.printStackTrace(err);
+            return 1;
+        });
+        return cli;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.poolkit.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The one configured Jackson mapper: thread-safe once built. */
+public final class Json {
+    private Json() {}
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            // A JSON Lines sink owns its stream: writing a value must not close it.
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .build();
+}

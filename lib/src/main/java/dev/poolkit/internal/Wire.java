@@ -1,0 +1,57 @@
+package dev.poolkit.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.poolkit.Result;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The process pool's wire: one JSON object per line, each carrying the task's id. */
+public final class Wire {
+    private Wire() {}
+
+    /** A result read off the wire. */
+    public record Answer(long id, Result result) {}
+
+    public static String writeTask(WorkerSlot.Task task) {
+        return write(Map.of("id", task.id(), "item", task.item()));
+    }
+
+    public static WorkerSlot.Task readTask(String line) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(line);
+            return new WorkerSlot.Task(node.get("id").asLong(), node.get("item").asText());
+        } catch (JsonProcessingException | NullPointerException e) {
+            throw new IllegalArgumentException("not a poolkit task line: " + line, e);
+        }
+    }
+
+    public static String writeResult(long id, Result result) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("id", id);
+        map.put("result", result.toMap());
+        return write(map);
+    }
+
+    /** The answer on this line, or {@code null} if it is not one (stray output of the worker). */
+    @SuppressWarnings("unchecked")
+    public static Answer readAnswer(String line) {
+        if (!line.startsWith("{\"id\":")) return null;
+        try {
+            Map<String, Object> map = Json.MAPPER.readValue(line, Map.class);
+            if (!(map.get("id") instanceof Number id) || !(map.get("result") instanceof Map<?, ?> result)) return null;
+            return new Answer(id.longValue(), Result.fromMap((Map<String, ?>) result));
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write as JSON: " + value, e);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.poolkit.internal;
+
+import dev.poolkit.ProcessPool;
+import dev.poolkit.Result;
+import dev.poolkit.WorkQueue;
+import dev.poolkit.WorkerCrashedException;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One worker process of a {@link ProcessPool}, and the three threads that serve it: a feeder
+ * that takes tasks from the shared queue and writes them to the worker, a reader that gives its
+ * answers to the sink, and a pump that passes its stderr on.
+ *
+ * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
+ * start a new one and send them again, or fail them: no task is lost or answered twice.
+ */
+public final class WorkerSlot {
+    /** A task as it crosses the wire. */
+    public record Task(long id, String item) {}
+
+    private static final int STDERR_TAIL_LINES = 10;
+    private static final int MAX_CRASHES_IN_A_ROW = 3;
+
+    private static final class Held {
+        final Task task;
+        final long startNanos = System.nanoTime();
+        int attempts = 1;
+
+        Held(Task task) {
+            this.task = task;
+        }
+    }
+
+    private final int index;
+    private final List<String> command;
+    private final int crashRetries;
+    private final WorkQueue<Task> queue;
+    private final Consumer<Result> sink;
+    // Up to two tasks per thread in the worker, so that none waits on a round trip for its next task.
+    private final Semaphore room;
+    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+
+    // Guarded by this.
+    private final Map<Long, Held> held = new LinkedHashMap<>();
+    private Process process;
+    private BufferedWriter toWorker;
+    private BufferedReader fromWorker;
+    private Thread stderrPump;
+    private boolean inputDone;
+    private boolean givenUp;
+    private WorkerCrashedException lastCrash;
+    private int crashesInARow;
+
+    private Thread feeder;
+    private Thread reader;
+
+    public WorkerSlot(int index, List<String> command, int threads, int crashRetries,
+                      WorkQueue<Task> queue, Consumer<Result> sink) {
+        this.index = index;
+        this.command = command;
+        this.crashRetries = crashRetries;
+        this.queue = queue;
+        this.sink = sink;
+        this.room = new Semaphore(threads * 2);
+    }
+
+    public void start() {
+        synchronized (this) {
+            try {
+                spawn();
+            } catch (IOException e) {
+                giveUp(new WorkerCrashedException(command, null, List.of("could not start: " + e.getMessage())));
+            }
+        }
+        feeder = Thread.ofPlatform().name("feeder-" + index).start(this::feed);
+        reader = Thread.ofPlatform().name("reader-" + index).start(this::read);
+    }
+
+    public void awaitDone() throws InterruptedException {
+        feeder.join();
+        reader.join();
+    }
+
+    public synchronized void destroy() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    private void feed() {
+        try {
+            while (true) {
+                room.acquire();
+                Task task = queue.take();
+                if (task == null) break;
+                WorkerCrashedException failNow;
+                synchronized (this) {
+                    failNow = givenUp ? lastCrash : null;
+                    if (failNow == null) {
+                        held.put(task.id(), new Held(task));
+                        send(task);
+                    }
+                }
+                if (failNow != null) {
+                    room.release();
+                    sink.accept(Result.failure(task.item(), null, failNow.getMessage(), 0));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException sinkFailed) {
+            queue.close();
+        } finally {
+            synchronized (this) {
+                inputDone = true;
+                closeToWorker();
+            }
+        }
+    }
+
+    private void read() {
+        try {
+            while (true) {
+                BufferedReader in;
+                Process p;
+                synchronized (this) {
+                    if (givenUp) return;
+                    in = fromWorker;
+                    p = process;
+                }
+                try {
+                    for (String line; (line = in.readLine()) != null; ) answer(line);
+                } catch (IOException closed) {
+                    // the worker is gone: handled below like the end of its output
+                }
+                if (!workerEnded(p)) return;
+            }
+        } catch (RuntimeException sinkFailed) {
+            // The sink is broken (a full disk, a closed pipe): stop feeding; the pool rethrows it.
+            queue.close();
+            feeder.interrupt();
+            destroy();
+        }
+    }
+
+    private void answer(String line) {
+        Wire.Answer answer = Wire.readAnswer(line);
+        if (answer == null) {
+            System.err.println("[worker-" + index + "] " + line);
+            return;
+        }
+        Held h;
+        synchronized (this) {
+            h = held.remove(answer.id());
+            crashesInARow = 0;
+        }
+        if (h == null) return; // not ours, or answered already: never give a task two results
+        room.release();
+        sink.accept(answer.result());
+    }
+
+    /** Called when the worker's stdout ends; returns whether a new worker is reading tasks. */
+    private boolean workerEnded(Process p) {
+        Integer exitCode = waitForExit(p);
+        List<String> tail = stderrTailAfter(p);
+        List<Held> failed = new ArrayList<>();
+        WorkerCrashedException crash;
+        synchronized (this) {
+            if (inputDone && held.isEmpty()) return false; // the normal end: stdin closed, all answered
+            crash = new WorkerCrashedException(command, exitCode, tail);
+            List<Held> lost = new ArrayList<>(held.values());
+            held.clear();
+            if (++crashesInARow >= MAX_CRASHES_IN_A_ROW) {
+                giveUp(crash);
+            } else {
+                try {
+                    spawn();
+                } catch (IOException e) {
+                    giveUp(crash);
+                }
+            }
+            for (Held h : lost) {
+                if (givenUp || h.attempts > crashRetries) {
+                    failed.add(h);
+                } else {
+                    h.attempts++;
+                    held.put(h.task.id(), h);
+                    send(h.task);
+                }
+            }
+            if (inputDone) closeToWorker();
+        }
+        System.err.println("[worker-" + index + "] " + crash.getMessage()
+                + (givenUp ? "; giving up on this worker" : "; started a new one"));
+        for (Held h : failed) {
+            room.release();
+            sink.accept(Result.failure(h.task.item(), null, crash.getMessage(), Tasks.millisSince(h.startNanos)));
+        }
+        return !givenUp;
+    }
+
+    // Guarded by this.
+    private void giveUp(WorkerCrashedException crash) {
+        givenUp = true;
+        lastCrash = crash;
+    }
+
+    // Guarded by this. A failed write means the worker died: the reader sees that and sends again.
+    private void send(Task task) {
+        try {
+            toWorker.write(Wire.writeTask(task));
+            toWorker.newLine();
+            toWorker.flush();
+        } catch (IOException workerGone) {
+            // the task stays held; workerEnded() deals with it
+        }
+    }
+
+    // Guarded by this.
+    private void closeToWorker() {
+        try {
+            if (toWorker != null) toWorker.close();
+        } catch (IOException alreadyGone) {
+            // nothing left to tell it
+        }
+    }
+
+    // Guarded by this.
+    private void spawn() throws IOException {
+        var builder = new ProcessBuilder(command);
+        builder.environment().put(ProcessPool.WORKER_ENV, String.valueOf(index));
+        Process p = builder.start();
+        process = p;
+        toWorker = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+        fromWorker = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        synchronized (stderrTail) {
+            stderrTail.clear();
+        }
+        stderrPump = Thread.ofPlatform().daemon().name("stderr-" + index).start(() -> pumpStderr(p));
+    }
+
+    private void pumpStderr(Process p) {
+        try (var err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = err.readLine()) != null; ) {
+                System.err.println("[worker-" + index + "] " + line);
+                synchronized (stderrTail) {
+                    if (stderrTail.size() == STDERR_TAIL_LINES) stderrTail.removeFirst();
+                    stderrTail.addLast(line);
+                }
+            }
+        } catch (IOException gone) {
+            // the worker's stderr closed with it
+        }
+    }
+
+    private List<String> stderrTailAfter(Process p) {
+        Thread pump;
+        synchronized (this) {
+            pump = p == process ? stderrPump : null;
+        }
+        if (pump != null) {
+            try {
+                pump.join(2_000); // let the dying worker's last words arrive
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (stderrTail) {
+            return List.copyOf(stderrTail);
+        }
+    }
+
+    private static Integer waitForExit(Process p) {
+        try {
+            if (p.waitFor(5, TimeUnit.SECONDS)) return p.exitValue();
+            p.destroyForcibly(); // closed its stdout but lingers: it can no longer answer
+            return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS info.picocli:picocli:4.7.7
+//DESCRIPTION Runs handle() on every item on virtual threads, many at once (gevent's bounded pool).
+
+import dev.poolkit.AsyncPool;
+import dev.poolkit.Fetcher;
+import dev.poolkit.Fields;
+import dev.poolkit.Page;
+import dev.poolkit.cli.Job;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "async", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs handle() on every item on virtual threads, at most -c at once, and writes one JSON line per item.")
+class Async implements Callable<Integer> {
+
+    // ==== EDIT HERE ==============================================================================
+    /**
+     * Does the work for one item (one line of input: a URL by default) and returns the fields of
+     * its JSON record; a field named "status" fills the record's status. Throw to fail the item:
+     * the exception's message becomes the record's "error". Runs on many threads at once.
+     */
+    static Map<String, Object> handle(String url) throws Exception {
+        Page page = Fetcher.shared().get(url);
+        return Fields.of("status", page.status(), "bytes", page.bytes(), "title", page.title());
+    }
+    // =============================================================================================
+
+    @Mixin
+    Job job;
+
+    @Option(names = {"-c", "--concurrency"}, defaultValue = "128",
+            description = "Items in flight at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        return job.run(AsyncPool.of(concurrency, Async::handle));
+    }
+
+    public static void main(String[] args) {
+        System.exit(Job.commandLine(new Async()).execute(args));
+    }
+}

@@ -1,0 +1,59 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS info.picocli:picocli:4.7.7
+//DESCRIPTION Runs handle() on every item in worker processes, each running a pool of threads (processes x threads).
+
+import dev.poolkit.Fetcher;
+import dev.poolkit.Fields;
+import dev.poolkit.Page;
+import dev.poolkit.ProcessPool;
+import dev.poolkit.cli.Job;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "hybrid", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs handle() on every item in -p worker processes of -t threads each, and writes one JSON line per item. "
+                + "A worker that crashes is replaced, and the items it held are tried again once.")
+class Hybrid implements Callable<Integer> {
+
+    // ==== EDIT HERE ==============================================================================
+    /**
+     * Does the work for one item (one line of input: a URL by default) and returns the fields of
+     * its JSON record; a field named "status" fills the record's status. Throw to fail the item:
+     * the exception's message becomes the record's "error". Runs on many threads at once in a
+     * worker process, started from this same file; what it prints goes to the log on stderr.
+     */
+    static Map<String, Object> handle(String url) throws Exception {
+        Page page = Fetcher.shared().get(url);
+        return Fields.of("status", page.status(), "bytes", page.bytes(), "title", page.title());
+    }
+    // =============================================================================================
+
+    @Mixin
+    Job job;
+
+    @Option(names = {"-p", "--processes"}, defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    int processes;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "16", description = "Threads in each worker (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        return job.run(ProcessPool.builder()
+                .processes(processes)
+                .threadsPerProcess(threads)
+                .handler(Hybrid::handle)
+                .worker(Hybrid.class, job.args())
+                .build());
+    }
+
+    public static void main(String[] args) {
+        System.exit(Job.commandLine(new Hybrid()).execute(args));
+    }
+}

@@ -1,0 +1,55 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS info.picocli:picocli:4.7.7
+//DESCRIPTION Runs handle() on every item in worker processes, one item at a time each (multiprocessing.Pool).
+
+import dev.poolkit.Fetcher;
+import dev.poolkit.Fields;
+import dev.poolkit.Page;
+import dev.poolkit.ProcessPool;
+import dev.poolkit.cli.Job;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "processes", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs handle() on every item in -p worker processes, one item at a time each, and writes one JSON line per item. "
+                + "A worker that crashes is replaced, and the item it held is tried again once.")
+class Processes implements Callable<Integer> {
+
+    // ==== EDIT HERE ==============================================================================
+    /**
+     * Does the work for one item (one line of input: a URL by default) and returns the fields of
+     * its JSON record; a field named "status" fills the record's status. Throw to fail the item:
+     * the exception's message becomes the record's "error". Runs in a worker process, started
+     * from this same file; what it prints goes to the log on stderr.
+     */
+    static Map<String, Object> handle(String url) throws Exception {
+        Page page = Fetcher.shared().get(url);
+        return Fields.of("status", page.status(), "bytes", page.bytes(), "title", page.title());
+    }
+    // =============================================================================================
+
+    @Mixin
+    Job job;
+
+    @Option(names = {"-p", "--processes"}, description = "Worker processes (default: the number of cores).")
+    int processes = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+        return job.run(ProcessPool.builder()
+                .processes(processes)
+                .handler(Processes::handle)
+                .worker(Processes.class, job.args())
+                .build());
+    }
+
+    public static void main(String[] args) {
+        System.exit(Job.commandLine(new Processes()).execute(args));
+    }
+}
