@@ -47,16 +47,23 @@ public final class AsyncPool implements Pool {
             var slots = new Semaphore(concurrency);
             // close() of this executor waits for every task it started, also when we leave by an exception.
             try (var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory())) {
-                while (!outcome.broken() && items.hasNext()) {
-                    slots.acquire();
-                    String item = items.next();
-                    executor.execute(() -> {
-                        try {
-                            outcome.accept(Tasks.run(handler, item));
-                        } finally {
-                            slots.release();
-                        }
-                    });
+                try {
+                    while (!outcome.broken() && items.hasNext()) {
+                        slots.acquire();
+                        String item = items.next();
+                        executor.execute(() -> {
+                            try {
+                                outcome.accept(Tasks.run(handler, item));
+                            } catch (RuntimeException sinkFailed) {
+                                // kept by outcome, which stops the feeding and rethrows it from finish()
+                            } finally {
+                                slots.release();
+                            }
+                        });
+                    }
+                } catch (InterruptedException e) {
+                    executor.shutdownNow(); // abandon work in flight, as Pool.run says: close() then waits for it to end
+                    throw e;
                 }
             }
             return outcome.finish();

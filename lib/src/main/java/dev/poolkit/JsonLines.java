@@ -65,7 +65,10 @@ public final class JsonLines {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parse(String line, String where) {
         try {
-            return Json.MAPPER.readValue(line, Map.class);
+            Map<String, Object> object = Json.MAPPER.readValue(line, Map.class);
+            // Jackson reads the line "null" as a null map instead of failing: it is no object either.
+            if (object == null) throw new UncheckedIOException(new IOException(where + ": not a JSON object: null"));
+            return object;
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(new IOException(where + ": not a JSON object: " + e.getOriginalMessage(), e));
         }

@@ -106,16 +106,20 @@ public final class ProcessPool implements Pool {
                     slots.add(slot);
                     slot.start();
                 }
+                RuntimeException inputFailed = null;
                 try {
                     while (!outcome.broken() && items.hasNext()) {
                         queue.put(new WorkerSlot.Task(ids.incrementAndGet(), items.next()));
                     }
-                } catch (IllegalStateException e) {
-                    if (!outcome.broken()) throw e; // else a slot closed the queue: finish() says why
+                } catch (RuntimeException e) {
+                    // A slot closed the queue under put because the sink failed (finish() says why),
+                    // or the input failed: rethrown once the items already read are done.
+                    if (!(e instanceof IllegalStateException && outcome.broken())) inputFailed = e;
                 } finally {
                     queue.close();
                 }
                 for (WorkerSlot slot : slots) slot.awaitDone();
+                if (inputFailed != null) throw inputFailed;
             } catch (InterruptedException e) {
                 destroyWorkers();
                 throw e;

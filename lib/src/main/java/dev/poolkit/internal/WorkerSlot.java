@@ -62,6 +62,7 @@ public final class WorkerSlot {
     private Thread stderrPump;
     private boolean inputDone;
     private boolean givenUp;
+    private boolean destroyed;
     private WorkerCrashedException lastCrash;
     private int crashesInARow;
 
@@ -95,11 +96,16 @@ public final class WorkerSlot {
         reader.join();
     }
 
-    public synchronized void destroy() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+    /** Kills the worker for good: no new one is started, and the tasks not yet answered are abandoned. */
+    public void destroy() {
+        synchronized (this) {
+            destroyed = true;
+            if (process != null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
         }
+        if (feeder != null) feeder.interrupt();
     }
 
     private void feed() {
@@ -110,6 +116,7 @@ public final class WorkerSlot {
                 if (task == null) break;
                 WorkerCrashedException failNow;
                 synchronized (this) {
+                    if (destroyed) break;
                     failNow = givenUp ? lastCrash : null;
                     if (failNow == null) {
                         held.put(task.id(), new Held(task));
@@ -182,6 +189,10 @@ public final class WorkerSlot {
         WorkerCrashedException crash;
         synchronized (this) {
             if (inputDone && held.isEmpty()) return false; // the normal end: stdin closed, all answered
+            if (destroyed) {
+                held.clear(); // killed on purpose: abandon its tasks, start no other
+                return false;
+            }
             crash = new WorkerCrashedException(command, exitCode, tail);
             List<Held> lost = new ArrayList<>(held.values());
             held.clear();
