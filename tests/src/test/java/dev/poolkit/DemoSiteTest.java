@@ -1,0 +1,110 @@
+package dev.poolkit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(10)
+class DemoSiteTest {
+    private static Fetcher fetcher;
+
+    @BeforeAll
+    static void makeFetcher() {
+        fetcher = Fetcher.builder().build();
+    }
+
+    @AfterAll
+    static void closeFetcher() {
+        fetcher.close();
+    }
+
+    @Test
+    void servesNPagesTitledDemoPageK() throws Exception {
+        try (var site = DemoSite.start(5, 0)) {
+            List<String> urls = site.pageUrls();
+
+            assertEquals(IntStream.rangeClosed(1, 5).mapToObj(k -> site.url() + "/page/" + k).toList(), urls);
+            for (int k = 1; k <= 5; k++) {
+                Page page = fetcher.get(urls.get(k - 1));
+                assertEquals(200, page.status());
+                assertEquals("Demo page " + k, page.title());
+            }
+            assertTrue(fetcher.get(urls.get(0)).text().contains("href=\"/page/2\""), "a page links the next");
+            assertTrue(fetcher.get(urls.get(4)).text().contains("the last page"));
+        }
+    }
+
+    @Test
+    void listensOn127001() throws Exception {
+        try (var site = DemoSite.start(1, 0)) {
+            assertEquals("http://127.0.0.1:" + site.port(), site.url());
+            assertTrue(site.port() > 0);
+        }
+    }
+
+    @Test
+    void indexLinksEveryPage() throws Exception {
+        try (var site = DemoSite.start(3, 0)) {
+            Page index = fetcher.get(site.url() + "/");
+            assertEquals("poolkit demo site", index.title());
+            for (int k = 1; k <= 3; k++) assertTrue(index.text().contains("href=\"/page/" + k + "\""), "link to page " + k);
+            assertFalse(index.text().contains("href=\"/page/4\""));
+        }
+    }
+
+    @Test
+    void statusRouteAnswersThatStatus() throws Exception {
+        try (var site = DemoSite.start(1, 0)) {
+            var e = assertThrows(HttpStatusException.class, () -> fetcher.get(site.url() + "/status/503"));
+            assertEquals(503, e.status());
+            Page ok = fetcher.get(site.url() + "/status/200");
+            assertEquals(200, ok.status());
+            assertEquals(0, ok.bytes());
+        }
+    }
+
+    @Test
+    void unknownPathsAre404() throws Exception {
+        try (var site = DemoSite.start(2, 0)) {
+            for (String path : List.of("/nope", "/page/0", "/page/3", "/page/x", "/status/600")) {
+                var e = assertThrows(HttpStatusException.class, () -> fetcher.get(site.url() + path), path);
+                assertEquals(404, e.status(), path);
+            }
+        }
+    }
+
+    @Test
+    void delayHoldsEachAnswer() throws Exception {
+        try (var site = DemoSite.start(1, 300)) {
+            long start = System.nanoTime();
+            fetcher.get(site.pageUrls().getFirst());
+            assertTrue((System.nanoTime() - start) / 1_000_000 >= 300, "answered before its delay");
+        }
+    }
+
+    @Test
+    void closedSiteRefusesConnections() throws Exception {
+        var site = DemoSite.start(1, 0);
+        String url = site.pageUrls().getFirst();
+        site.close();
+        var e = assertThrows(FetchException.class, () -> fetcher.get(url));
+        assertEquals("connection refused: 127.0.0.1:" + site.port(), e.getMessage());
+    }
+
+    @Test
+    void startChecksItsArguments() {
+        assertEquals("pages must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> DemoSite.start(0, 0)).getMessage());
+        assertEquals("delayMillis must be >= 0, got -1",
+                assertThrows(IllegalArgumentException.class, () -> DemoSite.start(1, -1)).getMessage());
+    }
+}

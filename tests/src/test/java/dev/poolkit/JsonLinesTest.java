@@ -1,0 +1,206 @@
+package dev.poolkit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(20)
+class JsonLinesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writerSharedByManyThreadsWritesWholeLinesOnly() throws Exception {
+        int threads = 8;
+        int each = 500;
+        Path file = dir.resolve("results.jsonl");
+        String padding = "x".repeat(3000); // long lines, so that interleaved writes would show
+        var start = new CyclicBarrier(threads);
+        try (var writer = JsonLines.writer(file, false)) {
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int i = 0; i < each; i++) {
+                        writer.accept(Result.success(thread + "-" + i, 200, i, Fields.of("padding", padding)));
+                    }
+                }));
+            }
+            for (Thread w : writers) assertTrue(w.join(java.time.Duration.ofSeconds(10)));
+            assertEquals(threads * each, writer.lines());
+        }
+
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(threads * each, lines.size());
+        var items = new HashSet<String>();
+        for (String line : lines) {
+            Map<String, Object> object = JsonLines.parse(line, "line");
+            assertEquals(padding, object.get("padding"));
+            assertTrue(items.add((String) object.get("item")));
+        }
+        assertEquals(threads * each, items.size());
+    }
+
+    @Test
+    void resultFieldsKeepTheirOrderAndNullsAreWritten() throws Exception {
+        var out = new ByteArrayOutputStream();
+        try (var writer = JsonLines.writer(out)) {
+            writer.accept(Result.success("http://a/", 200, 12, Fields.of("title", null, "zeta", 1, "alpha", "x")));
+            writer.accept(Result.failure("http://b/", 503, "HTTP 503", 3));
+        }
+
+        assertEquals("""
+                {"item":"http://a/","ok":true,"status":200,"error":null,"millis":12,"title":null,"zeta":1,"alpha":"x"}
+                {"item":"http://b/","ok":false,"status":503,"error":"HTTP 503","millis":3}
+                """, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void handlerFieldsCannotOverwriteTheResultsOwn() throws Exception {
+        var out = new ByteArrayOutputStream();
+        try (var writer = JsonLines.writer(out)) {
+            writer.accept(Result.success("real", null, 1, Fields.of("item", "fake", "ok", false, "error", "fake", "extra", 2)));
+        }
+        assertEquals("{\"item\":\"real\",\"ok\":true,\"status\":null,\"error\":null,\"millis\":1,\"extra\":2}\n",
+                out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readRoundTripsWhatWasWritten() throws Exception {
+        Path file = dir.resolve("round.jsonl");
+        List<Result> written = List.of(
+                Result.success("a", 200, 5, Fields.of("title", "T\u00eftle \"quoted\"", "links", 3, "missing", null)),
+                Result.failure("b", null, "IllegalStateException: boom", 0),
+                Result.success("line\nbreak", null, 7, Fields.of("nested", Map.of("k", List.of(1, 2)))));
+        try (var writer = JsonLines.writer(file, false)) {
+            written.forEach(writer);
+        }
+
+        List<Result> read;
+        try (var lines = JsonLines.read(file)) {
+            read = lines.map(Result::fromMap).toList();
+        }
+
+        assertEquals(written, read);
+        assertEquals(List.of("title", "links", "missing"), List.copyOf(read.get(0).fields().keySet()));
+    }
+
+    @Test
+    void readSkipsBlankLinesAndNamesFileAndLineOfABadOne() throws Exception {
+        Path file = dir.resolve("bad.jsonl");
+        Files.writeString(file, "{\"item\":\"a\"}\n\n{not json\n{\"item\":\"c\"}\n");
+
+        try (var lines = JsonLines.read(file)) {
+            var e = assertThrows(UncheckedIOException.class, lines::toList);
+            assertTrue(e.getCause().getMessage().startsWith(file + ":3: not a JSON object"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void lineThatIsJsonButNotAnObjectIsRejected() throws Exception {
+        Path file = dir.resolve("array.jsonl");
+        Files.writeString(file, "{\"item\":\"a\"}\n[1,2]\n");
+        try (var lines = JsonLines.read(file)) {
+            var e = assertThrows(UncheckedIOException.class, lines::toList);
+            assertTrue(e.getCause().getMessage().startsWith(file + ":2: not a JSON object"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void lineOfNullIsRejected() {
+        var e = assertThrows(UncheckedIOException.class, () -> JsonLines.parse("null", "f.jsonl:4"));
+        assertTrue(e.getCause().getMessage().startsWith("f.jsonl:4: not a JSON object"), e.getCause().getMessage());
+    }
+
+    @Test
+    void writerOnAStreamDoesNotCloseIt() throws Exception {
+        var out = new RecordingStream();
+        try (var writer = JsonLines.writer(out)) {
+            writer.write(Map.of("k", "v"));
+        }
+
+        assertFalse(out.closed);
+        assertTrue(out.flushes > 0);
+        assertEquals("{\"k\":\"v\"}\n", out.toString(StandardCharsets.UTF_8));
+        out.write('x'); // still usable
+    }
+
+    @Test
+    void writerOnAFileClosesIt() throws Exception {
+        Path file = dir.resolve("closed.jsonl");
+        var writer = JsonLines.writer(file, false);
+        writer.write(Map.of("k", 1));
+        writer.close();
+        assertThrows(UncheckedIOException.class, () -> writer.write(Map.of("k", 2)));
+        assertEquals(List.of("{\"k\":1}"), Files.readAllLines(file));
+    }
+
+    @Test
+    void appendKeepsWhatWasThereAndTruncateDoesNot() throws Exception {
+        Path file = dir.resolve("append.jsonl");
+        Files.writeString(file, "{\"old\":1}\n");
+
+        try (var writer = JsonLines.writer(file, true)) {
+            writer.write(Map.of("new", 2));
+        }
+        assertEquals(List.of("{\"old\":1}", "{\"new\":2}"), Files.readAllLines(file));
+
+        try (var writer = JsonLines.writer(file, false)) {
+            writer.write(Map.of("fresh", 3));
+        }
+        assertEquals(List.of("{\"fresh\":3}"), Files.readAllLines(file));
+    }
+
+    @Test
+    void writeFailureSaysResultsCannotBeWritten() {
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        var writer = JsonLines.writer(full);
+        var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", 0)));
+        assertEquals("cannot write results: No space left on device", e.getMessage());
+        assertEquals(0, writer.lines());
+    }
+
+    private static final class RecordingStream extends ByteArrayOutputStream {
+        boolean closed;
+        int flushes;
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package dev.poolkit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static dev.poolkit.TestSupport.awaitBlocked;
+import static dev.poolkit.TestSupport.awaitUntil;
+import static dev.poolkit.TestSupport.byItem;
+import static dev.poolkit.TestSupport.inputThatFailsAfter;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every in-JVM {@link Pool} promises, run against each backend by a subclass.
+ */
+@Timeout(20)
+abstract class PoolContractTest {
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    /** A pool of this backend that runs at most {@code concurrency} items at once. */
+    abstract Pool newPool(int concurrency, Handler handler);
+
+    static List<String> items(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "item-" + i).toList();
+    }
+
+    static Summary run(Pool pool, List<String> items, ConcurrentLinkedQueue<Result> results) throws InterruptedException {
+        return pool.run(items.iterator(), results::add);
+    }
+
+    @Test
+    void everyItemGetsExactlyOneResult() throws Exception {
+        // 500 distinct items, each four times: duplicates must each get their own result.
+        List<String> input = IntStream.range(0, 2000).mapToObj(i -> "item-" + (i % 500)).toList();
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        try (Pool pool = newPool(8, item -> Fields.of("length", item.length()))) {
+            summary = run(pool, input, results);
+        }
+
+        assertEquals(2000, results.size());
+        Map<String, Long> counts = results.stream().collect(Collectors.groupingBy(Result::item, Collectors.counting()));
+        assertEquals(500, counts.size());
+        counts.forEach((item, count) -> assertEquals(4L, count, item));
+        assertTrue(results.stream().allMatch(Result::ok));
+        assertTrue(results.stream().allMatch(r -> r.fields().get("length").equals(r.item().length())));
+        assertEquals(new Summary(2000, 0, summary.millis()), summary);
+    }
+
+    @Test
+    void concurrencyIsNeverExceededAndIsReached() throws Exception {
+        int n = 4;
+        // Each handler waits for n-1 others: the run can only finish if exactly n run together.
+        var barrier = new CyclicBarrier(n);
+        var inFlight = new AtomicInteger();
+        var maxInFlight = new AtomicInteger();
+        Handler handler = item -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                barrier.await(5, TimeUnit.SECONDS);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return Fields.of();
+        };
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        try (Pool pool = newPool(n, handler)) {
+            summary = run(pool, items(n * 10), results);
+        }
+
+        assertEquals(n, maxInFlight.get());
+        assertEquals(n * 10, summary.ok(), () -> "failures: " + results.stream().filter(r -> !r.ok()).map(Result::error).distinct().toList());
+    }
+
+    @Test
+    void handlerExceptionBecomesAFailedResult() throws Exception {
+        Handler handler = item -> {
+            if (item.equals("bad")) throw new IllegalStateException("boom");
+            return Fields.of("echo", item);
+        };
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        try (Pool pool = newPool(2, handler)) {
+            summary = run(pool, List.of("a", "bad", "c"), results);
+        }
+
+        Map<String, Result> byItem = byItem(results);
+        Result bad = byItem.get("bad");
+        assertFalse(bad.ok());
+        assertNull(bad.status());
+        assertEquals("IllegalStateException: boom", bad.error());
+        assertEquals(Map.of(), bad.fields());
+        for (String ok : List.of("a", "c")) {
+            assertTrue(byItem.get(ok).ok());
+            assertNull(byItem.get(ok).error());
+            assertEquals(Map.of("echo", ok), byItem.get(ok).fields());
+        }
+        assertEquals(2, summary.ok());
+        assertEquals(1, summary.failed());
+    }
+
+    @Test
+    void exceptionWithoutMessageIsNamedByItsType() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(1, item -> { throw new UnsupportedOperationException(); })) {
+            run(pool, List.of("x"), results);
+        }
+        assertEquals("UnsupportedOperationException", results.peek().error());
+    }
+
+    @Test
+    void multiLineMessageBecomesOneLine() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(1, item -> { throw new IllegalArgumentException("first\n  second\r\nthird\n"); })) {
+            run(pool, List.of("x"), results);
+        }
+        assertEquals("IllegalArgumentException: first | second | third", results.peek().error());
+    }
+
+    @Test
+    void httpStatusExceptionGivesTheStatus() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(2, item -> { throw new HttpStatusException(item, 404); })) {
+            run(pool, List.of("http://127.0.0.1/missing"), results);
+        }
+
+        Result r = results.peek();
+        assertFalse(r.ok());
+        assertEquals(404, r.status());
+        assertEquals("HTTP 404", r.error());
+    }
+
+    @Test
+    void fieldNamedStatusFillsTheResultStatus() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(2, item -> Fields.of("status", 201, "title", null))) {
+            run(pool, List.of("u"), results);
+        }
+
+        Result r = results.peek();
+        assertTrue(r.ok());
+        assertEquals(201, r.status());
+        var written = r.toMap();
+        assertEquals(List.of("item", "ok", "status", "error", "millis", "title"), List.copyOf(written.keySet()));
+        assertEquals(201, written.get("status"));
+        assertNull(written.get("title"));
+    }
+
+    @Test
+    void handlerReturningNullGivesAnOkResultWithNoFields() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(1, item -> null)) {
+            run(pool, List.of("u"), results);
+        }
+        assertTrue(results.peek().ok());
+        assertEquals(Map.of(), results.peek().fields());
+    }
+
+    @Test
+    void inputIsStreamed() throws Exception {
+        int n = 4;
+        int size = 10_000;
+        var pulled = new AtomicInteger();
+        Iterator<String> input = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return pulled.get() < size;
+            }
+
+            @Override
+            public String next() {
+                return "item-" + pulled.getAndIncrement();
+            }
+        };
+        var release = new CountDownLatch(1);
+        var inFlight = new AtomicInteger();
+        Handler handler = item -> {
+            inFlight.incrementAndGet();
+            try {
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return Fields.of();
+        };
+        var summary = new AtomicReference<Summary>();
+        try (Pool pool = newPool(n, handler)) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    summary.set(pool.run(input, r -> {}));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                awaitUntil(() -> inFlight.get() == n, WAIT);
+                awaitBlocked(runner, WAIT); // the reader waits for room instead of reading on
+
+                assertTrue(pulled.get() <= 3 * n + 2, "pulled " + pulled.get() + " items while " + n + " were stuck");
+                assertEquals(n, inFlight.get());
+            } finally {
+                release.countDown();
+            }
+            assertTrue(runner.join(WAIT));
+        }
+        assertEquals(size, pulled.get());
+        assertEquals(size, summary.get().ok());
+    }
+
+    @Test
+    void closeWaitsForARunInProgress() throws Exception {
+        var started = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Handler handler = item -> {
+            started.countDown();
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+            return Fields.of();
+        };
+        Pool pool = newPool(2, handler);
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                pool.run(items(3).iterator(), r -> {});
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var closed = new AtomicBoolean();
+        Thread closer;
+        try {
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            closer = Thread.ofPlatform().start(() -> {
+                pool.close();
+                closed.set(true);
+            });
+            awaitBlocked(closer, WAIT);
+            assertFalse(closed.get(), "close() returned while a run was in progress");
+            assertTrue(closer.isAlive());
+        } finally {
+            release.countDown();
+        }
+
+        assertTrue(closer.join(WAIT));
+        assertTrue(closed.get());
+        assertTrue(runner.join(WAIT));
+    }
+
+    @Test
+    void closeIsIdempotent() throws Exception {
+        Pool pool = newPool(2, item -> Fields.of());
+        pool.close();
+        pool.close();
+    }
+
+    @Test
+    void aPoolRunsAgainAfterARun() throws Exception {
+        try (Pool pool = newPool(3, item -> Fields.of("echo", item))) {
+            var first = new ConcurrentLinkedQueue<Result>();
+            var second = new ConcurrentLinkedQueue<Result>();
+            assertEquals(50, run(pool, items(50), first).ok());
+            assertEquals(70, run(pool, items(70), second).ok());
+            assertEquals(50, byItem(first).size());
+            assertEquals(70, byItem(second).size());
+        }
+    }
+
+    @Test
+    void mapReturnsResultsInInputOrder() throws Exception {
+        // item-0 finishes only after item-9: completion order differs from input order.
+        var item9Done = new CountDownLatch(1);
+        var finished = new ConcurrentLinkedQueue<String>();
+        Handler handler = item -> {
+            if (item.equals("item-0")) assertTrue(item9Done.await(5, TimeUnit.SECONDS));
+            finished.add(item);
+            if (item.equals("item-9")) item9Done.countDown();
+            return Fields.of("echo", item);
+        };
+        List<String> input = new ArrayList<>(items(300));
+        input.add("item-5"); // duplicates at the end
+        input.add("item-0");
+
+        List<Result> results;
+        try (Pool pool = newPool(4, handler)) {
+            results = pool.map(input);
+        }
+
+        assertEquals(input, results.stream().map(Result::item).toList());
+        assertTrue(results.stream().allMatch(r -> r.ok() && r.fields().get("echo").equals(r.item())));
+        List<String> order = List.copyOf(finished);
+        assertTrue(order.indexOf("item-0") > order.indexOf("item-9"), "the test needs item-0 to finish after item-9");
+    }
+
+    @Test
+    void mapOfNothingIsEmpty() throws Exception {
+        try (Pool pool = newPool(2, item -> Fields.of())) {
+            assertEquals(List.of(), pool.map(List.of()));
+        }
+    }
+
+    @Test
+    void sinkThatThrowsStopsTheRunAndRunRethrowsIt() throws Exception {
+        var pulled = new AtomicInteger();
+        Iterator<String> input = IntStream.range(0, 10_000).mapToObj(i -> {
+            pulled.incrementAndGet();
+            return "item-" + i;
+        }).iterator();
+        var given = new AtomicInteger();
+        var diskFull = new IllegalStateException("disk full");
+
+        try (Pool pool = newPool(4, item -> Fields.of())) {
+            var e = assertThrows(IllegalStateException.class, () -> pool.run(input, r -> {
+                if (given.incrementAndGet() >= 5) throw diskFull;
+            }));
+            assertEquals("disk full", e.getMessage());
+        }
+        assertTrue(pulled.get() < 1_000, "the run read " + pulled.get() + " items after its sink failed");
+    }
+
+    @Test
+    void inputThatFailsEndsTheRunOnceTheItemsReadAreDone() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(3, item -> Fields.of())) {
+            var e = assertThrows(UncheckedIOException.class, () -> pool.run(inputThatFailsAfter(20), results::add));
+            assertEquals("cannot read input", e.getCause().getMessage());
+            assertEquals(20, results.size(), "run() threw before the items it read were done");
+        }
+        assertEquals(20, byItem(results).size());
+    }
+
+    @Test
+    void summaryCountsOkAndFailed() throws Exception {
+        Handler handler = item -> {
+            if (Integer.parseInt(item.substring("item-".length())) % 3 == 0) throw new Exception("no");
+            return Fields.of();
+        };
+        var results = new ConcurrentLinkedQueue<Result>();
+        Summary summary;
+        try (Pool pool = newPool(3, handler)) {
+            summary = run(pool, items(30), results);
+        }
+        assertEquals(20, summary.ok());
+        assertEquals(10, summary.failed());
+        assertEquals(30, summary.total());
+        assertEquals(10, results.stream().filter(r -> !r.ok()).count());
+        assertTrue(results.stream().filter(r -> !r.ok()).allMatch(r -> r.error().equals("Exception: no")));
+    }
+
+    @Test
+    void interruptingRunAbandonsWorkInFlight() throws Exception {
+        int n = 3;
+        var never = new CountDownLatch(1);
+        var inFlight = new AtomicInteger();
+        Handler handler = item -> {
+            inFlight.incrementAndGet();
+            never.await(30, TimeUnit.SECONDS);
+            return Fields.of();
+        };
+        var thrown = new AtomicReference<Throwable>();
+        try (Pool pool = newPool(n, handler)) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    pool.run(items(100).iterator(), r -> {});
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            try {
+                awaitUntil(() -> inFlight.get() == n, WAIT);
+                awaitBlocked(runner, WAIT);
+
+                runner.interrupt();
+
+                assertTrue(runner.join(WAIT), "run() did not return after its thread was interrupted");
+            } finally {
+                never.countDown();
+            }
+        }
+        assertInstanceOf(InterruptedException.class, thrown.get());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.poolkit.cli;
+
+import dev.poolkit.Fields;
+import dev.poolkit.JsonLines;
+import dev.poolkit.ThreadPool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shared command line, run in-process with a handler that needs no network. */
+class JobTest {
+
+    @Command(name = "test-job")
+    static class Upper implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(ThreadPool.of(2, item -> {
+                if (item.startsWith("fail")) throw new IllegalStateException("asked to fail");
+                return Fields.of("upper", item.toUpperCase());
+            }));
+        }
+    }
+
+    record Run(int exitCode, String stderr) {}
+
+    static Run run(String... args) {
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new Upper());
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), err.toString());
+    }
+
+    @Test
+    void everyItemBecomesOneRecordAndExitCodeIsZeroWhenAllSucceed(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+
+        Run run = run("-q", "-o", out.toString(), "a", "b", "a");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        List<Map<String, Object>> records;
+        try (var lines = JsonLines.read(out)) {
+            records = lines.toList();
+        }
+        assertEquals(List.of("A", "A", "B"), records.stream().map(r -> (String) r.get("upper")).sorted().toList());
+    }
+
+    @Test
+    void exitCodeIsOneWhenAnItemFailed(@TempDir Path dir) {
+        Run run = run("-q", "-o", dir.resolve("out.jsonl").toString(), "a", "fail-me");
+
+        assertEquals(1, run.exitCode(), run.stderr());
+    }
+
+    @Test
+    void noItemsIsAUsageError() {
+        Run run = run();
+
+        assertEquals(2, run.exitCode());
+        assertEquals("test-job: no items: give them as arguments, with -i FILE (- for stdin), or try --demo",
+                run.stderr().strip());
+    }
+
+    @Test
+    void resumeAndOverwriteTogetherAreAUsageError(@TempDir Path dir) {
+        Run run = run("--resume", "--overwrite", "-o", dir.resolve("out.jsonl").toString(), "a");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().startsWith("test-job: --resume and --overwrite contradict each other"), run.stderr());
+    }
+
+    @Test
+    void outputInAMissingFolderIsAUsageErrorBeforeAnyWork(@TempDir Path dir) {
+        Run run = run("-o", dir.resolve("no/such/out.jsonl").toString(), "a");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().startsWith("test-job: output folder does not exist: "), run.stderr());
+    }
+
+    @Test
+    void overwriteReplacesAnExistingOutput(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Files.writeString(out, "{\"item\":\"old\"}\n");
+
+        Run run = run("-q", "--overwrite", "-o", out.toString(), "new");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(Files.readString(out).startsWith("{\"item\":\"new\""), Files.readString(out));
+    }
+
+    @Test
+    void badNumberForAnOptionIsOneLineWithExitTwo() {
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new Upper());
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("--demo-pages", "many");
+
+        assertEquals(2, code);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+}

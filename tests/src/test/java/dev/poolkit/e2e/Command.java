@@ -1,0 +1,56 @@
+package dev.poolkit.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command the way a user would, and keeps what it printed. */
+record Command(int exitCode, String stdout, String stderr) {
+    static final Path ROOT = Path.of(System.getProperty("poolkit.root", "..")).toAbsolutePath().normalize();
+    static final String JBANG = ROOT.resolve("jbang").toString();
+
+    /** Runs {@code ./jbang ARGS} in {@code dir}, with {@code stdin} as its input (null: none). */
+    static Command jbang(Path dir, String stdin, String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<String>();
+        command.add(JBANG);
+        command.addAll(List.of(args));
+        return run(dir, stdin, command);
+    }
+
+    static Command run(Path dir, String stdin, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("poolkit-e2e", ".out");
+        Path err = Files.createTempFile("poolkit-e2e", ".err");
+        Path in = Files.createTempFile("poolkit-e2e", ".in");
+        try {
+            Files.writeString(in, stdin == null ? "" : stdin);
+            var process = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError("timed out: " + command + "\nstderr: " + Files.readString(err));
+            }
+            return new Command(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(in);
+        }
+    }
+
+    /** stderr without jbang's own progress lines ("[jbang] ..."). */
+    List<String> errorLines() {
+        return stderr.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+    }
+}

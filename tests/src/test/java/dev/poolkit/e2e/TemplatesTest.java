@@ -1,0 +1,181 @@
+package dev.poolkit.e2e;
+
+import dev.poolkit.DemoSite;
+import dev.poolkit.JsonLines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a user does: scaffold each template with {@code jbang init} into a fresh folder, run it
+ * there through {@code ./jbang} against a local site, and read the JSON lines it wrote.
+ */
+class TemplatesTest {
+    static DemoSite site;
+    static String refused;
+
+    @BeforeAll
+    static void startSite() throws IOException {
+        site = DemoSite.start(3, 0);
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = "http://127.0.0.1:" + socket.getLocalPort() + "/";
+        }
+    }
+
+    @AfterAll
+    static void stopSite() {
+        site.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
+    void scaffoldedTemplateWritesOneRecordPerItemWithTheRightOutcome(String template, @TempDir Path dir) throws Exception {
+        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("S.java").toString());
+        assertEquals(0, init.exitCode(), init::toString);
+
+        String page1 = site.url() + "/page/1";
+        String page2 = site.url() + "/page/2";
+        String missing = site.url() + "/missing";
+        Files.writeString(dir.resolve("list.txt"), String.join("\n",
+                "# a comment, then a blank line", "", page1, page2, missing, refused, "not a url") + "\n");
+
+        Command run = Command.jbang(dir, null, "S.java", "-i", "list.txt", "-o", "out.jsonl");
+
+        assertEquals(1, run.exitCode(), run::toString);
+        Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 5);
+        assertOk(byItem.get(page1), "Demo page 1");
+        assertOk(byItem.get(page2), "Demo page 2");
+        assertFailed(byItem.get(missing), 404, "HTTP 404");
+        assertFailed(byItem.get(refused), null, "connection refused");
+        assertFailed(byItem.get("not a url"), null, "bad URL");
+    }
+
+    @Test
+    void demoRunPrintsOneRecordPerPageAndExitsZero() throws Exception {
+        Command run = Command.jbang(Command.ROOT, null, "async@.", "--demo", "--demo-pages", "7", "--demo-delay", "5");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        List<Map<String, Object>> records = run.stdout().lines().map(l -> JsonLines.parse(l, "stdout")).toList();
+        assertEquals(7, records.size(), run::toString);
+        assertTrue(records.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok"))), run::toString);
+        assertTrue(run.stderr().contains("done: 7 items, 7 ok, 0 failed"), run::toString);
+    }
+
+    @Test
+    void badOptionIsOneLineOnStderrAndExitTwo() throws Exception {
+        Command run = Command.jbang(Command.ROOT, null, "threads@.", "--bogus");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(List.of("threads: Unknown option: '--bogus' (see --help)"), run.errorLines());
+    }
+
+    @Test
+    void missingInputFileIsOneLineOnStderrAndExitTwo(@TempDir Path dir) throws Exception {
+        Command run = Command.jbang(dir, null, Command.ROOT.resolve("templates/hybrid.java").toString(), "-i", "nope.txt");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertEquals(1, run.errorLines().size(), run::toString);
+        assertTrue(run.errorLines().getFirst().startsWith("hybrid: input file not found: nope.txt"), run::toString);
+    }
+
+    @Test
+    void argumentsWithSpacesQuotesAndStarsReachTheScriptIntact(@TempDir Path dir) throws Exception {
+        List<String> items = List.of("http://127.0.0.1:1/a b", "*", "it's \"quoted\"", "$HOME");
+
+        Command run = Command.jbang(dir, null, Command.ROOT.resolve("templates/threads.java").toString(),
+                items.get(0), items.get(1), items.get(2), items.get(3), "-q");
+
+        assertEquals(1, run.exitCode(), run::toString);
+        List<Object> seen = run.stdout().lines().map(l -> JsonLines.parse(l, "stdout").get("item")).toList();
+        assertEquals(items.stream().sorted().toList(), seen.stream().map(String::valueOf).sorted().toList());
+    }
+
+    @Test
+    void itemsFromStdinAreRead(@TempDir Path dir) throws Exception {
+        String stdin = site.url() + "/page/3\n\n# skipped\n" + site.url() + "/page/1\n";
+
+        Command run = Command.jbang(dir, stdin, Command.ROOT.resolve("templates/async.java").toString(), "-i", "-", "-q");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(2, run.stdout().lines().count(), run::toString);
+    }
+
+    @Test
+    void resumeSkipsRecordedItemsAndFinishesTheRest(@TempDir Path dir) throws Exception {
+        String script = Command.ROOT.resolve("templates/threads.java").toString();
+        List<String> all = List.of(site.url() + "/page/1", site.url() + "/page/2", site.url() + "/page/3", site.url() + "/missing");
+        Files.writeString(dir.resolve("first.txt"), all.get(0) + "\n" + all.get(1) + "\n");
+        Files.writeString(dir.resolve("all.txt"), String.join("\n", all) + "\n");
+        assertEquals(0, Command.jbang(dir, null, script, "-i", "first.txt", "-o", "out.jsonl", "-q").exitCode());
+        // A run killed mid-write leaves half a line behind.
+        Files.writeString(dir.resolve("out.jsonl"), "{\"item\":\"" + all.get(2) + "\",\"ok\":tr", java.nio.file.StandardOpenOption.APPEND);
+
+        Command refusedWithoutFlag = Command.jbang(dir, null, script, "-i", "all.txt", "-o", "out.jsonl");
+        Command resumed = Command.jbang(dir, null, script, "-i", "all.txt", "-o", "out.jsonl", "--resume");
+
+        assertEquals(2, refusedWithoutFlag.exitCode(), refusedWithoutFlag::toString);
+        assertTrue(refusedWithoutFlag.errorLines().getFirst().contains("--resume"), refusedWithoutFlag::toString);
+        assertEquals(1, resumed.exitCode(), resumed::toString);
+        assertTrue(resumed.stderr().contains("done: 2 items"), resumed::toString);
+        Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 4);
+        assertEquals(all.stream().sorted().toList(), byItem.keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void playgroundRunsAPoolOverTheDemoSite() throws Exception {
+        String session = """
+                var pool = AsyncPool.of(8, title)
+                pool.map(site.pageUrls()).stream().filter(Result::ok).count()
+                pool.map(List.of(site.url() + "/nope")).get(0).error()
+                /exit
+                """;
+
+        Command run = Command.jbang(Command.ROOT, session, "-i", "scripts/playground.jsh");
+
+        // JShell exits 0 even when a snippet fails: read what it printed.
+        assertTrue(run.stdout().contains("==> 20"), run::toString);
+        assertTrue(run.stdout().contains("==> \"HTTP 404\""), run::toString);
+        assertTrue(!run.stdout().contains("Exception") && !run.stdout().contains("|  Error"), run::toString);
+    }
+
+    /** The records in a JSON Lines file by item, checking there are {@code expected} and none repeats. */
+    static Map<String, Map<String, Object>> recordsByItem(Path file, int expected) throws IOException {
+        List<Map<String, Object>> records;
+        try (var lines = JsonLines.read(file)) {
+            records = lines.toList();
+        }
+        assertEquals(expected, records.size(), () -> "records in " + file + ": " + records);
+        return records.stream().collect(Collectors.toMap(r -> String.valueOf(r.get("item")), Function.identity()));
+    }
+
+    static void assertOk(Map<String, Object> record, String title) {
+        assertEquals(true, record.get("ok"), record::toString);
+        assertEquals(200, record.get("status"), record::toString);
+        assertNull(record.get("error"), record::toString);
+        assertEquals(title, record.get("title"), record::toString);
+        assertTrue(record.get("millis") instanceof Number, record::toString);
+    }
+
+    static void assertFailed(Map<String, Object> record, Integer status, String errorStart) {
+        assertEquals(false, record.get("ok"), record::toString);
+        assertEquals(status, record.get("status"), record::toString);
+        assertTrue(String.valueOf(record.get("error")).startsWith(errorStart), record::toString);
+    }
+}
