@@ -35,7 +35,7 @@ class Async implements Callable<Integer> {
     @Mixin
     Job job;
 
-    @Option(names = {"-c", "--concurrency"}, defaultValue = "128",
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "128",
             description = "Items in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 

@@ -37,10 +37,10 @@ class Hybrid implements Callable<Integer> {
     @Mixin
     Job job;
 
-    @Option(names = {"-p", "--processes"}, defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-p", "--processes"}, paramLabel = "N", defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
     int processes;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "16", description = "Threads in each worker (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "16", description = "Threads in each worker (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Override

@@ -37,7 +37,7 @@ class Processes implements Callable<Integer> {
     @Mixin
     Job job;
 
-    @Option(names = {"-p", "--processes"}, description = "Worker processes (default: the number of cores).")
+    @Option(names = {"-p", "--processes"}, paramLabel = "N", description = "Worker processes (default: the number of cores).")
     int processes = Runtime.getRuntime().availableProcessors();
 
     @Override

@@ -35,7 +35,7 @@ class Threads implements Callable<Integer> {
     @Mixin
     Job job;
 
-    @Option(names = {"-c", "--concurrency"}, defaultValue = "16",
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "16",
             description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int concurrency;
 

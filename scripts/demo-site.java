@@ -1,0 +1,41 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS info.picocli:picocli:4.7.7
+//DESCRIPTION Serves poolkit's demo site on 127.0.0.1 until stopped, to aim a scraper at.
+
+import dev.poolkit.DemoSite;
+import dev.poolkit.cli.Job;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "demo-site", mixinStandardHelpOptions = true,
+        description = "Serves poolkit's demo site on 127.0.0.1 until stopped (Ctrl-C), and prints its routes.")
+class DemoSiteServer implements Callable<Integer> {
+    @Option(names = "--pages", defaultValue = "100", description = "Pages to serve (default: ${DEFAULT-VALUE}).")
+    int pages;
+
+    @Option(names = "--delay", paramLabel = "MS", defaultValue = "50", description = "Delay before each answer, in ms (default: ${DEFAULT-VALUE}).")
+    long delay;
+
+    @Override
+    public Integer call() throws Exception {
+        try (var site = DemoSite.start(pages, delay)) {
+            System.out.printf("""
+                    demo site at %1$s (%2$d pages, %3$d ms delay); Ctrl-C to stop
+                      %1$s/                 index of all pages
+                      %1$s/page/1 .. /page/%2$d  pages titled "Demo page N"
+                      %1$s/status/CODE      an empty answer with that status, e.g. /status/503
+                    """, site.url(), pages, delay);
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(Job.commandLine(new DemoSiteServer()).execute(args));
+    }
+}
