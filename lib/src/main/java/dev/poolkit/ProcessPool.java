@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -37,14 +38,17 @@ import java.util.function.Consumer;
  * instead of {@link #run}. Parent and worker speak JSON Lines over the worker's stdin and stdout:
  * {@code {"id":1,"item":"..."}} in, {@code {"id":1,"result":{...}}} out. The worker's stderr
  * (and anything its handler prints) is passed to the parent's stderr with a {@code [worker-N]}
- * prefix. A worker exits when its stdin closes, so a killed parent leaves no orphans.
+ * prefix. A worker exits when its stdin closes, and at once when its parent dies, even with a
+ * handler stuck: a killed parent leaves no orphans.
  *
  * <h2>Crashes</h2>
- * When a worker dies, it is started again, and the tasks it held are sent again, up to
- * {@link Builder#crashRetries} more times each; past that, each becomes a failed result carrying
- * a {@link WorkerCrashedException}'s message (command, exit code, stderr tail). A worker that
- * dies three times in a row without finishing a task is given up: the tasks for its slot then fail
- * at once, so a broken worker never hangs the run.
+ * When a worker dies, a new one is started, and the tasks the dead one held are sent to it one at
+ * a time, so that the task that kills a worker is told apart from those that were only beside it.
+ * A task that a worker dies holding alone is sent again up to {@link Builder#crashRetries} more
+ * times; past that, it becomes a failed result carrying a {@link WorkerCrashedException}'s message
+ * (command, exit code, stderr tail). A worker that dies ten times in a row without answering
+ * anything is given up: its share of the tasks goes to the other workers, or fails at once if
+ * none is left, so a broken worker never hangs the run.
  *
  * <h2>Defaults</h2>
  * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1.
@@ -98,11 +102,12 @@ public final class ProcessPool implements Pool {
             var outcome = new Outcome(sink);
             var queue = WorkQueue.<WorkerSlot.Task>ofCapacity(processes * threadsPerProcess * 2);
             var ids = new AtomicLong();
+            var healthySlots = new AtomicInteger(processes);
             Thread hook = Thread.ofPlatform().unstarted(this::destroyWorkers);
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 for (int i = 0; i < processes; i++) {
-                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome);
+                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome, healthySlots);
                     slots.add(slot);
                     slot.start();
                 }
@@ -142,6 +147,8 @@ public final class ProcessPool implements Pool {
      * worker's log, so a handler's prints cannot corrupt the wire.
      */
     public void serve() throws IOException, InterruptedException {
+        // An orphan whose handler hangs would never see stdin close: leave with the parent.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

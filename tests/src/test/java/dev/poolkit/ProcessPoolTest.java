@@ -119,6 +119,26 @@ class ProcessPoolTest {
     }
 
     @Test
+    void itemsBesideAPoisonItemAreAnsweredNormally() throws Exception {
+        // Four threads a worker: each crash takes several innocent items down with the poison one.
+        var input = new ArrayList<>(items(40));
+        input.add(5, "crash:7");
+        input.add(30, "crash:8");
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        try (var pool = TestWorker.pool(2, 4)) {
+            summary = pool.run(input.iterator(), results::add);
+        }
+
+        Map<String, Result> byItem = byItem(results);
+        assertEquals(Set.copyOf(input), byItem.keySet());
+        assertEquals(Set.of("crash:7", "crash:8"),
+                results.stream().filter(r -> !r.ok()).map(Result::item).collect(Collectors.toSet()));
+        assertEquals(40, summary.ok());
+    }
+
+    @Test
     void crashRetriesZeroFailsTheTaskAtTheFirstCrash() throws Exception {
         var results = new ConcurrentLinkedQueue<Result>();
         var pool = ProcessPool.builder().processes(1).crashRetries(0)
@@ -128,6 +148,7 @@ class ProcessPoolTest {
         }
         Map<String, Result> byItem = byItem(results);
         assertTrue(byItem.get("crash:9").error().contains("exit code 9"), byItem.get("crash:9").error());
+        assertTrue(byItem.get("after").ok(), byItem.get("after")::toString);
         assertEquals(2, byItem.size());
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -27,13 +28,20 @@ import java.util.function.Consumer;
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
  * start a new one and send them again, or fail them: no task is lost or answered twice.
+ *
+ * <p>Which task killed a worker is known only when it held one. So after a crash, the tasks it
+ * held become suspects and are sent to the new worker one at a time, with nothing else beside
+ * them; only a task that a worker dies holding alone uses up its retries. Tasks that merely
+ * shared a worker with a poison item are answered normally.
  */
 public final class WorkerSlot {
     /** A task as it crosses the wire. */
     public record Task(long id, String item) {}
 
     private static final int STDERR_TAIL_LINES = 10;
-    private static final int MAX_CRASHES_IN_A_ROW = 3;
+    // A worker that keeps dying without answering anything is broken, not unlucky. Each poison item
+    // costs up to crashRetries + 1 crashes of its own, so leave room for a few in a row.
+    private static final int MAX_CRASHES_IN_A_ROW = 10;
 
     private static final class Held {
         final Task task;
@@ -50,12 +58,15 @@ public final class WorkerSlot {
     private final int crashRetries;
     private final WorkQueue<Task> queue;
     private final Consumer<Result> sink;
+    private final AtomicInteger healthySlots;
     // Up to two tasks per thread in the worker, so that none waits on a round trip for its next task.
     private final Semaphore room;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
 
     // Guarded by this.
     private final Map<Long, Held> held = new LinkedHashMap<>();
+    private final ArrayDeque<Held> suspects = new ArrayDeque<>();
+    private boolean probing; // suspects are being sent one by one: the feeder waits
     private Process process;
     private BufferedWriter toWorker;
     private BufferedReader fromWorker;
@@ -69,13 +80,18 @@ public final class WorkerSlot {
     private Thread feeder;
     private Thread reader;
 
+    /**
+     * @param healthySlots how many slots of the pool have not given up, this one included; shared
+     *                     by them, so that a broken slot leaves the queue to the healthy ones
+     */
     public WorkerSlot(int index, List<String> command, int threads, int crashRetries,
-                      WorkQueue<Task> queue, Consumer<Result> sink) {
+                      WorkQueue<Task> queue, Consumer<Result> sink, AtomicInteger healthySlots) {
         this.index = index;
         this.command = command;
         this.crashRetries = crashRetries;
         this.queue = queue;
         this.sink = sink;
+        this.healthySlots = healthySlots;
         this.room = new Semaphore(threads * 2);
     }
 
@@ -100,6 +116,7 @@ public final class WorkerSlot {
     public void destroy() {
         synchronized (this) {
             destroyed = true;
+            notifyAll();
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -111,11 +128,16 @@ public final class WorkerSlot {
     private void feed() {
         try {
             while (true) {
+                synchronized (this) {
+                    // A broken worker leaves the items to healthy ones; the last one standing fails them.
+                    if (givenUp && healthySlots.get() > 0) break;
+                }
                 room.acquire();
                 Task task = queue.take();
                 if (task == null) break;
                 WorkerCrashedException failNow;
                 synchronized (this) {
+                    while (probing && !givenUp && !destroyed) wait();
                     if (destroyed) break;
                     failNow = givenUp ? lastCrash : null;
                     if (failNow == null) {
@@ -135,7 +157,7 @@ public final class WorkerSlot {
         } finally {
             synchronized (this) {
                 inputDone = true;
-                closeToWorker();
+                closeIfDone();
             }
         }
     }
@@ -175,6 +197,15 @@ public final class WorkerSlot {
         synchronized (this) {
             h = held.remove(answer.id());
             crashesInARow = 0;
+            if (h != null && probing) {
+                if (suspects.isEmpty()) {
+                    probing = false;
+                    notifyAll();
+                } else {
+                    sendNextSuspect();
+                }
+                closeIfDone();
+            }
         }
         if (h == null) return; // not ours, or answered already: never give a task two results
         room.release();
@@ -188,7 +219,8 @@ public final class WorkerSlot {
         List<Held> failed = new ArrayList<>();
         WorkerCrashedException crash;
         synchronized (this) {
-            if (inputDone && held.isEmpty()) return false; // the normal end: stdin closed, all answered
+            // The normal end: stdin closed and everything answered.
+            if (inputDone && held.isEmpty() && suspects.isEmpty()) return false;
             if (destroyed) {
                 held.clear(); // killed on purpose: abandon its tasks, start no other
                 return false;
@@ -196,6 +228,18 @@ public final class WorkerSlot {
             crash = new WorkerCrashedException(command, exitCode, tail);
             List<Held> lost = new ArrayList<>(held.values());
             held.clear();
+            if (lost.size() == 1) {
+                Held culprit = lost.getFirst(); // it died holding this one alone: blame it
+                if (culprit.attempts > crashRetries) {
+                    failed.add(culprit);
+                } else {
+                    culprit.attempts++;
+                    suspects.addFirst(culprit);
+                }
+            } else {
+                suspects.addAll(lost);
+            }
+            probing = !suspects.isEmpty();
             if (++crashesInARow >= MAX_CRASHES_IN_A_ROW) {
                 giveUp(crash);
             } else {
@@ -205,16 +249,15 @@ public final class WorkerSlot {
                     giveUp(crash);
                 }
             }
-            for (Held h : lost) {
-                if (givenUp || h.attempts > crashRetries) {
-                    failed.add(h);
-                } else {
-                    h.attempts++;
-                    held.put(h.task.id(), h);
-                    send(h.task);
-                }
+            if (givenUp) {
+                failed.addAll(suspects);
+                suspects.clear();
+                probing = false;
+                notifyAll();
+            } else if (probing) {
+                sendNextSuspect();
             }
-            if (inputDone) closeToWorker();
+            closeIfDone();
         }
         System.err.println("[worker-" + index + "] " + crash.getMessage()
                 + (givenUp ? "; giving up on this worker" : "; started a new one"));
@@ -227,8 +270,22 @@ public final class WorkerSlot {
 
     // Guarded by this.
     private void giveUp(WorkerCrashedException crash) {
+        if (!givenUp) healthySlots.decrementAndGet();
         givenUp = true;
         lastCrash = crash;
+    }
+
+    // Guarded by this.
+    private void sendNextSuspect() {
+        Held next = suspects.removeFirst();
+        held.put(next.task.id(), next);
+        send(next.task);
+    }
+
+    // Guarded by this. Closing stdin tells the worker to finish what it holds and exit, so not
+    // while suspects still wait to be sent to it.
+    private void closeIfDone() {
+        if (inputDone && suspects.isEmpty()) closeToWorker();
     }
 
     // Guarded by this. A failed write means the worker died: the reader sees that and sends again.
