@@ -155,6 +155,17 @@ class TemplatesTest {
         assertTrue(!run.stdout().contains("Exception") && !run.stdout().contains("|  Error"), run::toString);
     }
 
+    @Test
+    void scriptsCompileAndAnswerAUsageErrorWithOneLine() throws Exception {
+        Command bench = Command.jbang(Command.ROOT, null, "bench@.", "--workloads", "1m");
+        Command demoSite = Command.jbang(Command.ROOT, null, "demo-site@.", "--pages", "many");
+
+        assertEquals(2, bench.exitCode(), bench::toString);
+        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k])"), bench.errorLines());
+        assertEquals(2, demoSite.exitCode(), demoSite::toString);
+        assertEquals(1, demoSite.errorLines().size(), demoSite::toString);
+    }
+
     /** The records in a JSON Lines file by item, checking there are {@code expected} and none repeats. */
     static Map<String, Map<String, Object>> recordsByItem(Path file, int expected) throws IOException {
         List<Map<String, Object>> records;
