@@ -49,10 +49,4 @@ class AsyncPoolTest extends PoolContractTest {
         var e = assertThrows(IllegalArgumentException.class, () -> AsyncPool.of(0, item -> Fields.of()));
         assertEquals("concurrency must be >= 1, got 0", e.getMessage());
     }
-
-    @Test
-    void nullHandlerIsRejected() {
-        var e = assertThrows(NullPointerException.class, () -> AsyncPool.of(1, null));
-        assertEquals("handler", e.getMessage());
-    }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static dev.poolkit.TestSupport.awaitBlocked;
 import static dev.poolkit.TestSupport.awaitUntil;
@@ -349,6 +350,24 @@ abstract class PoolContractTest {
             assertEquals(20, results.size(), "run() threw before the items it read were done");
         }
         assertEquals(20, byItem(results).size());
+    }
+
+    @Test
+    void inputFailingWithIllegalStateExceptionIsNotTakenForTheEndOfInput() throws Exception {
+        Iterator<String> input = Stream.concat(Stream.of("a", "b", "c", "d", "e"),
+                Stream.<String>generate(() -> { throw new IllegalStateException("input broke"); })).iterator();
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(2, item -> Fields.of())) {
+            var e = assertThrows(IllegalStateException.class, () -> pool.run(input, results::add));
+            assertEquals("input broke", e.getMessage());
+        }
+        assertEquals(5, byItem(results).size());
+    }
+
+    @Test
+    void nullHandlerIsRejected() {
+        var e = assertThrows(NullPointerException.class, () -> newPool(1, null));
+        assertEquals("handler", e.getMessage());
     }
 
     @Test

@@ -58,11 +58,6 @@ class ThreadPoolTest extends PoolContractTest {
         assertEquals("threads must be >= 1, got 0", e.getMessage());
     }
 
-    @Test
-    void nullHandlerIsRejected() {
-        var e = assertThrows(NullPointerException.class, () -> ThreadPool.of(1, null));
-        assertEquals("handler", e.getMessage());
-    }
 
     @Test
     void threadsIsWhatWasAskedFor() {

@@ -42,14 +42,15 @@ public final class Drain {
         try {
             while (failure.get() == null && items.hasNext()) {
                 T item = items.next();
-                if (queue.isClosed()) break;
-                queue.put(item);
+                try {
+                    queue.put(item);
+                } catch (IllegalStateException closedByFailure) {
+                    break; // a worker failed and closed the queue: its failure is rethrown below
+                }
             }
         } catch (InterruptedException e) {
             workers.forEach(Thread::interrupt);
             throw e;
-        } catch (IllegalStateException closedByFailure) {
-            // a worker closed the queue under our put: its failure is rethrown below
         } finally {
             queue.close();
             for (Thread w : workers) joinUninterruptibly(w);
