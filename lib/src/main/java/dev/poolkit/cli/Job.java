@@ -133,13 +133,22 @@ public final class Job {
                 throw new UsageError("output folder does not exist: " + parent + " (create it, or choose another -o)");
             }
             if (Files.isDirectory(output)) throw new UsageError("output is a folder: " + output + " (give a file name)");
-            if (resume && output.equals(input == null ? null : Path.of(input))) {
-                throw new UsageError("input and output are the same file: " + output);
+            // Writing would truncate (or append to) the file the items are still to be read from.
+            if (input != null && !input.equals("-") && Files.exists(output) && sameFile(Path.of(input), output)) {
+                throw new UsageError("input and output are the same file: " + output + " (choose another -o)");
             }
             if (!resume && !overwrite && Files.exists(output) && sizeOf(output) > 0) {
                 throw new UsageError("output file already exists: " + output
                         + " (add --resume to skip the items it has and append, or --overwrite to start over)");
             }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -104,6 +104,18 @@ class JobTest {
     }
 
     @Test
+    void inputThatIsAlsoTheOutputIsRefusedBeforeItIsTruncated(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("items.txt");
+        Files.writeString(file, "a\nb\n");
+
+        Run run = run("-i", file.toString(), "-o", dir.resolve(".").resolve("items.txt").toString(), "--overwrite");
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().startsWith("test-job: input and output are the same file: "), run.stderr());
+        assertEquals("a\nb\n", Files.readString(file));
+    }
+
+    @Test
     void badNumberForAnOptionIsOneLineWithExitTwo() {
         var err = new StringWriter();
         CommandLine cli = Job.commandLine(new Upper());
