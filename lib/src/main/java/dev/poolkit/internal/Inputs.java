@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
 /**
@@ -64,24 +63,13 @@ public final class Inputs {
 
     public Iterator<String> iterator() {
         Stream<String> fromFile = file == null ? Stream.empty() : lines(file);
-        Iterator<String> all = Stream.of(first.stream(), fromFile, last.stream())
-                .flatMap(s -> s)
+        // concat, not flatMap: a flatMapped stream's iterator reads each inner stream whole
+        // (the entire input file) before it gives the first item.
+        return Stream.concat(Stream.concat(first.stream(), fromFile), last.stream())
                 .map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                 .filter(this::notRecorded)
                 .iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return all.hasNext();
-            }
-
-            @Override
-            public String next() {
-                if (!all.hasNext()) throw new NoSuchElementException();
-                return all.next();
-            }
-        };
     }
 
     private boolean notRecorded(String item) {
