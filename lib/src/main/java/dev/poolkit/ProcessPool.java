@@ -114,12 +114,15 @@ public final class ProcessPool implements Pool {
                 RuntimeException inputFailed = null;
                 try {
                     while (!outcome.broken() && items.hasNext()) {
-                        queue.put(new WorkerSlot.Task(ids.incrementAndGet(), items.next()));
+                        var task = new WorkerSlot.Task(ids.incrementAndGet(), items.next());
+                        try {
+                            queue.put(task);
+                        } catch (IllegalStateException closedBySinkFailure) {
+                            break; // a slot closed the queue because the sink failed: finish() says why
+                        }
                     }
                 } catch (RuntimeException e) {
-                    // A slot closed the queue under put because the sink failed (finish() says why),
-                    // or the input failed: rethrown once the items already read are done.
-                    if (!(e instanceof IllegalStateException && outcome.broken())) inputFailed = e;
+                    inputFailed = e; // rethrown once the items already read are done
                 } finally {
                     queue.close();
                 }
