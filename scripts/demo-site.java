@@ -29,6 +29,18 @@ class DemoSiteServer implements Callable<Integer> {
                       %1$s/                 index of all pages
                       %1$s/page/1 .. /page/%2$d  pages titled "Demo page N"
                       %1$s/status/CODE      an empty answer with that status, e.g. /status/503
+                    fault routes (no delay):
+                      %1$s/fault/retry-after/SECONDS[/KEY]  429 with Retry-After (with KEY: 200 once SECONDS have passed)
+                      %1$s/fault/flaky/KEY/K     503 for the first K requests with that KEY, then 200
+                      %1$s/fault/reset           redirects to a port that resets the connection
+                      %1$s/fault/stall           headers, then a body that never finishes
+                      %1$s/fault/drip/MS         a page in 10 pieces, one every MS ms
+                      %1$s/fault/huge/MB         MB MiB of body, streamed, no Content-Length
+                      %1$s/fault/gzip-bomb/MB    a small gzip body that inflates to MB MiB
+                      %1$s/fault/redirect/N      a chain of N redirects
+                      %1$s/fault/redirect-loop   two pages redirecting to each other
+                      %1$s/fault/gzip, /fault/deflate  a compressed page
+                      %1$s/fault/latin1          an ISO-8859-1 page whose charset is only in <meta>
                     """, site.url(), pages, delay);
             new CountDownLatch(1).await();
         }

@@ -28,7 +28,8 @@ class Threads implements Callable<Integer> {
      */
     static Map<String, Object> handle(String url) throws Exception {
         Page page = Fetcher.shared().get(url);
-        return Fields.of("status", page.status(), "bytes", page.bytes(), "title", page.title());
+        return Fields.of("status", page.status(), "bytes", page.bytes(), "title", page.title(),
+                "finalUrl", page.finalUrl(), "attempts", page.attempts());
     }
     // =============================================================================================
 

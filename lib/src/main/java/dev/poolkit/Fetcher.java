@@ -1,56 +1,87 @@
 package dev.poolkit;
 
+import dev.poolkit.FetchException.Kind;
+import dev.poolkit.internal.Bodies;
 import dev.poolkit.internal.Check;
+import dev.poolkit.internal.Deadline;
+import dev.poolkit.internal.Redirects;
 import dev.poolkit.internal.Version;
 
+import javax.net.ssl.SSLException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches pages over HTTP: one shared client, timeouts, and failures as {@link FetchException}s
- * with one-line messages.
+ * Fetches pages over HTTP: one shared client, a deadline that covers the whole answer, a cap on
+ * body size, redirects followed with care, and failures as {@link FetchException}s with one-line
+ * messages and a {@link FetchException.Kind kind}.
  *
  * <pre>{@code
  * Page page = Fetcher.shared().get("https://example.com/");   // throws HttpStatusException on 4xx/5xx
- * page.status(); page.title(); page.bytes();
+ * page.status(); page.title(); page.bytes(); page.finalUrl();
  * }</pre>
  *
  * <h2>Sharing</h2>
  * A fetcher holds a connection pool and a selector thread: make one per program and share it
- * ({@link #shared()} does that), from any number of threads.
+ * ({@link #shared()} does that), from any number of threads. The templates replace the shared
+ * fetcher with one built from their command line ({@link #setShared}).
  *
  * <h2>Defaults</h2>
- * Connect timeout 10 s; request timeout 30 s, from sending the request until the response
- * headers arrive; redirects followed (not https to http); HTTP/1.1; User-Agent
- * {@code poolkit/VERSION}. Only {@code http} and {@code https} URLs are fetched.
+ * <ul>
+ *   <li>connect timeout 10 s;</li>
+ *   <li>timeout 30 s per attempt, from sending the request until the last byte of the body,
+ *       redirects included: a server that sends its headers and then stalls fails at the deadline;</li>
+ *   <li>maxBytes 10 MiB: a larger body (declared, received, or once decompressed) fails with
+ *       kind {@code too-large}, without being held in memory;</li>
+ *   <li>maxRedirects 10 (0 returns a redirect as the page); a redirect back to a URL already
+ *       visited fails as {@code redirect-loop}; redirects to other schemes than http and https, and
+ *       from https to http, are refused;</li>
+ *   <li>headers {@code User-Agent: poolkit/VERSION (java/JAVA_VERSION)} and
+ *       {@code Accept-Encoding: gzip, deflate} (gzip and deflate bodies are decoded); HTTP/1.1.</li>
+ * </ul>
+ * Only {@code http} and {@code https} URLs are fetched; anything else fails with kind
+ * {@code refused-scheme} before any byte is read. TLS certificates are always verified.
  *
  * <h2>Shutdown</h2>
  * {@link #close()} ends the client's threads once requests in flight are answered.
  * The shared fetcher is never closed.
  */
 public final class Fetcher implements AutoCloseable {
-    private static final class Shared {
-        static final Fetcher INSTANCE = builder().build();
-    }
+    private static volatile Fetcher shared;
 
     private final HttpClient client;
     private final ExecutorService executor;
     private final Duration timeout;
-    private final String userAgent;
+    private final long maxBytes;
+    private final int maxRedirects;
+    private final String[] headers;
+    private final HttpResponse.BodyHandler<byte[]> bodies;
 
     private Fetcher(Builder b) {
         // Virtual threads for the client's own tasks measured twice as fast in steady state as
@@ -59,16 +90,38 @@ public final class Fetcher implements AutoCloseable {
         this.client = HttpClient.newBuilder()
                 .executor(executor)
                 .connectTimeout(b.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // Followed by hand, to detect loops, refuse other schemes and report finalUrl.
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
         this.timeout = b.timeout;
-        this.userAgent = b.userAgent;
+        this.maxBytes = b.maxBytes;
+        this.maxRedirects = b.maxRedirects;
+        var flat = new ArrayList<String>();
+        b.headers.values().forEach(h -> {
+            flat.add(h[0]);
+            flat.add(h[1]);
+        });
+        this.headers = flat.toArray(String[]::new);
+        this.bodies = Bodies.capped(maxBytes);
     }
 
-    /** The fetcher shared by this JVM, with the defaults. */
+    /** The fetcher shared by this JVM: the defaults, unless {@link #setShared} replaced it. */
     public static Fetcher shared() {
-        return Shared.INSTANCE;
+        Fetcher f = shared;
+        if (f != null) return f;
+        synchronized (Fetcher.class) {
+            if (shared == null) shared = builder().build();
+            return shared;
+        }
+    }
+
+    /**
+     * Makes {@code fetcher} the one {@link #shared()} returns from now on. The one it replaces is
+     * not closed (it may still be in use); closing it is then up to whoever holds it.
+     */
+    public static void setShared(Fetcher fetcher) {
+        shared = Objects.requireNonNull(fetcher, "fetcher");
     }
 
     public static Builder builder() {
@@ -76,31 +129,111 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /**
-     * Fetches {@code url} with GET and reads the whole body.
+     * Fetches {@code url} with GET, follows redirects, and reads the whole body.
      *
      * @throws HttpStatusException if the status is 400 or more
-     * @throws FetchException      if the URL is bad, or no answer came (refused, reset, timed out)
+     * @throws FetchException      if the URL is bad or refused, or no usable answer came (refused,
+     *                             reset, timed out, too large, redirect loop); see {@link FetchException#kind()}
      */
     public Page get(String url) throws FetchException, InterruptedException {
         URI uri = parse(url);
-        var request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent).GET().build();
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new FetchException(url, describe(e, uri), e);
-        }
-        if (response.statusCode() >= 400) throw new HttpStatusException(url, response.statusCode());
-        var headers = new LinkedHashMap<String, List<String>>();
-        response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        return new Page(url, response.statusCode(), Map.copyOf(headers), response.body());
+        // per-attempt: retries wrap this
+        return attempt(url, uri);
     }
 
     @Override
     public void close() {
-        if (this == Shared.INSTANCE) return;
+        if (this == shared) return;
         client.close();
         executor.close();
+    }
+
+    /** One attempt: the request and its redirects, all within one deadline. */
+    private Page attempt(String url, URI uri) throws FetchException, InterruptedException {
+        Deadline deadline = Deadline.after(timeout);
+        URI hop = uri;
+        Set<URI> visited = null;
+        for (int redirects = 0; ; redirects++) {
+            // per-hop: limits wrap this
+            Exchange exchange = send(url, hop, deadline);
+            String location = Redirects.isRedirect(exchange.status()) ? exchange.header("location") : null;
+            if (location == null || maxRedirects == 0) {
+                return new Page(url, exchange.status(), exchange.headers(), exchange.body(), hop.toString(), 1);
+            }
+            if (redirects == maxRedirects) {
+                throw new FetchException(url, Kind.TOO_MANY_REDIRECTS,
+                        "too many redirects: more than " + maxRedirects + ", last to " + location, null);
+            }
+            URI next;
+            try {
+                next = Redirects.target(hop, location);
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw new FetchException(url, Kind.BAD_URL, "bad redirect from " + hop + ": " + oneLine(e.getMessage()), e);
+            }
+            String refusal = Redirects.refusal(hop, next);
+            if (refusal != null) throw new FetchException(url, Kind.REFUSED_SCHEME, refusal, null);
+            if (visited == null) {
+                visited = new HashSet<>();
+                visited.add(hop);
+            }
+            if (!visited.add(next)) {
+                throw new FetchException(url, Kind.REDIRECT_LOOP,
+                        "redirect loop: back to " + next + " after " + (redirects + 1) + " redirects", null);
+            }
+            hop = next;
+        }
+    }
+
+    /** One HTTP request to {@code hop}, its body read (capped, decoded) before the deadline. */
+    private Exchange send(String url, URI hop, Deadline deadline) throws FetchException, InterruptedException {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(hop).headers(headers).GET().build();
+        } catch (IllegalArgumentException e) {
+            throw new FetchException(url, Kind.BAD_URL, "bad URL: " + hop + " (" + oneLine(e.getMessage()) + ")", e);
+        }
+        long remaining = deadline.remainingNanos();
+        if (remaining <= 0) throw timedOut(url, hop);
+        // java.net.http's own request timeout ends when the headers arrive (JDK-8258397); waiting
+        // on the future covers the body too, and cancelling it aborts the exchange and closes its
+        // connection (JDK 16+), at no cost per request beyond the timed wait.
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, bodies);
+        HttpResponse<byte[]> response;
+        try {
+            response = future.get(remaining, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw timedOut(url, hop);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw failure(url, hop, e.getCause());
+        }
+        var responseHeaders = new LinkedHashMap<String, List<String>>();
+        response.headers().map().forEach((k, v) -> responseHeaders.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        Map<String, List<String>> headers = Map.copyOf(responseHeaders);
+        if (response.statusCode() >= 400) throw new HttpStatusException(url, response.statusCode(), headers);
+        byte[] body = response.body();
+        var encoding = response.headers().firstValue("content-encoding");
+        if (encoding.isPresent()) {
+            try {
+                body = Bodies.decode(body, encoding.get(), maxBytes);
+            } catch (Bodies.TooLargeException e) {
+                throw failure(url, hop, e);
+            } catch (IOException e) {
+                throw new FetchException(url, Kind.IO, "bad " + encoding.get() + " body from " + where(hop) + ": "
+                        + oneLine(e.getMessage()), e);
+            }
+        }
+        return new Exchange(response.statusCode(), headers, body);
+    }
+
+    private record Exchange(int status, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.getFirst();
+        }
     }
 
     private static URI parse(String url) throws FetchException {
@@ -108,38 +241,75 @@ public final class Fetcher implements AutoCloseable {
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            throw new FetchException(url, "bad URL: " + e.getMessage(), e);
+            throw new FetchException(url, Kind.BAD_URL, "bad URL: " + oneLine(e.getMessage()), e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new FetchException(url, "bad URL: " + url + " (only http:// and https:// URLs can be fetched)", null);
+            throw new FetchException(url, scheme.isEmpty() ? Kind.BAD_URL : Kind.REFUSED_SCHEME,
+                    "bad URL: " + url + " (only http:// and https:// URLs can be fetched)", null);
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new FetchException(url, "bad URL: " + url + " (no host)", null);
+            throw new FetchException(url, Kind.BAD_URL, "bad URL: " + url + " (no host)", null);
         }
         return uri;
     }
 
-    private String describe(IOException e, URI uri) {
-        String where = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-        if (e instanceof HttpConnectTimeoutException) return "connect timed out: " + where;
-        if (e instanceof HttpTimeoutException) return "timed out after " + timeout.toMillis() + " ms: " + where;
-        if (e instanceof ConnectException) return "connection refused: " + where;
+    private FetchException timedOut(String url, URI hop) {
+        return new FetchException(url, Kind.TIMEOUT, "timed out after " + timeout.toMillis() + " ms: " + where(hop), null);
+    }
+
+    private FetchException failure(String url, URI hop, Throwable e) {
+        String where = where(hop);
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof Bodies.TooLargeException t) {
+                return new FetchException(url, Kind.TOO_LARGE, "body too large: over " + t.limit() + " bytes"
+                        + (t.decoded() ? " once decompressed" : "") + " (maxBytes) from " + where, null);
+            }
+            if (c instanceof HttpConnectTimeoutException) return new FetchException(url, Kind.CONNECT, "connect timed out: " + where, e);
+            if (c instanceof ConnectException) return new FetchException(url, Kind.CONNECT, "connection refused: " + where, e);
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                return new FetchException(url, Kind.UNKNOWN_HOST, "unknown host: " + hop.getHost(), e);
+            }
+            if (c instanceof SSLException || c instanceof CertificateException) {
+                return new FetchException(url, Kind.TLS, "TLS failed with " + where + ": " + oneLine(c.getMessage()), e);
+            }
+            if (c instanceof SocketException && c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+                return new FetchException(url, Kind.RESET, "connection reset: " + where, e);
+            }
+        }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof EOFException || (c.getMessage() != null && c.getMessage().contains("received no bytes"))) {
+                return new FetchException(url, Kind.RESET, "connection closed before the answer was complete: " + where, e);
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root instanceof java.nio.channels.UnresolvedAddressException
-                || root instanceof java.net.UnknownHostException) return "unknown host: " + uri.getHost();
         String message = e.getMessage() != null ? e.getMessage() : root.getMessage();
-        return "I/O error from " + where + ": " + (message != null ? message : e.getClass().getSimpleName());
+        return new FetchException(url, Kind.IO, "I/O error from " + where + ": "
+                + (message != null ? oneLine(message) : e.getClass().getSimpleName()), e);
+    }
+
+    private static String where(URI uri) {
+        return uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " | ");
     }
 
     /** Builds a {@link Fetcher}. */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration timeout = Duration.ofSeconds(30);
-        private String userAgent = "poolkit/" + Version.POOLKIT;
+        private long maxBytes = 10L * 1024 * 1024;
+        private int maxRedirects = 10;
+        // By lower-case name: a header set twice keeps the last value.
+        private final Map<String, String[]> headers = new LinkedHashMap<>();
 
-        private Builder() {}
+        private Builder() {
+            header("User-Agent", "poolkit/" + Version.POOLKIT + " (java/" + Runtime.version().feature() + ")");
+            header("Accept-Encoding", "gzip, deflate");
+        }
 
         /** How long to wait for a connection; default 10 s. */
         public Builder connectTimeout(Duration connectTimeout) {
@@ -148,15 +318,52 @@ public final class Fetcher implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait for the response headers after sending; default 30 s. */
+        /**
+         * The deadline of one attempt, from sending the request until the body's last byte,
+         * redirects included; default 30 s.
+         */
         public Builder timeout(Duration timeout) {
             Check.atLeast(1, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()), "timeout millis");
             this.timeout = timeout;
             return this;
         }
 
+        /**
+         * The largest body kept, in bytes, after decompression; default 10 MiB (10485760). A larger
+         * one fails with kind {@code too-large} and is not read further.
+         */
+        public Builder maxBytes(long maxBytes) {
+            Check.atLeast(1, maxBytes, "maxBytes");
+            Check.atMost(Integer.MAX_VALUE - 8, maxBytes, "maxBytes");
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /** How many redirects one fetch follows; default 10. With 0, a redirect is returned as the page. */
+        public Builder maxRedirects(int maxRedirects) {
+            this.maxRedirects = Check.atLeast(0, maxRedirects, "maxRedirects");
+            return this;
+        }
+
+        /** Sets the User-Agent header; default {@code poolkit/VERSION (java/JAVA_VERSION)}. */
         public Builder userAgent(String userAgent) {
-            this.userAgent = userAgent;
+            return header("User-Agent", userAgent);
+        }
+
+        /**
+         * Sends a header with every request, replacing a default or earlier one of the same name.
+         *
+         * @throws IllegalArgumentException if HTTP or java.net.http does not allow it (e.g. Host)
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            try {
+                HttpRequest.newBuilder().header(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("header " + name + " cannot be set: " + oneLine(e.getMessage()), e);
+            }
+            headers.put(name.toLowerCase(Locale.ROOT), new String[]{name, value});
             return this;
         }
 

@@ -1,15 +1,44 @@
 package dev.poolkit;
 
-/** The server answered, with a status of 400 or more. */
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The server answered, with a status of 400 or more. Kind {@link Kind#HTTP}. */
 public class HttpStatusException extends FetchException {
     private final int status;
+    private final Map<String, List<String>> headers;
 
     public HttpStatusException(String url, int status) {
-        super(url, "HTTP " + status, null);
+        this(url, status, Map.of());
+    }
+
+    /** @param headers the response headers, names in lower case */
+    public HttpStatusException(String url, int status, Map<String, List<String>> headers) {
+        this(url, status, headers, 1);
+    }
+
+    private HttpStatusException(String url, int status, Map<String, List<String>> headers, int attempts) {
+        super(url, Kind.HTTP, "HTTP " + status, null, attempts);
         this.status = status;
+        this.headers = Map.copyOf(headers);
     }
 
     public int status() {
         return status;
+    }
+
+    /** The first value of a response header, by case-insensitive name (e.g. {@code Retry-After}). */
+    public Optional<String> header(String name) {
+        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    @Override
+    HttpStatusException withAttempts(int attempts) {
+        var copy = new HttpStatusException(url(), status, headers, attempts);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 }

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ class FetcherTest {
     private static String base;
     private static Fetcher fetcher;
     private static final AtomicReference<String> userAgent = new AtomicReference<>();
+    private static final AtomicReference<com.sun.net.httpserver.Headers> received = new AtomicReference<>();
     private static final CountDownLatch releaseSlow = new CountDownLatch(1);
 
     @BeforeAll
@@ -54,6 +56,39 @@ class FetcherTest {
         server.createContext("/agent", ex -> {
             userAgent.set(ex.getRequestHeaders().getFirst("User-Agent"));
             send(ex, 200, "text/plain", new byte[0]);
+        });
+        server.createContext("/headers", ex -> {
+            received.set(ex.getRequestHeaders());
+            send(ex, 200, "text/plain", new byte[0]);
+        });
+        server.createContext("/to-file", ex -> {
+            ex.getResponseHeaders().set("Location", "file:///etc/passwd");
+            send(ex, 302, "text/plain", new byte[0]);
+        });
+        server.createContext("/http-equiv", ex -> send(ex, 200, "text/html",
+                ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"
+                        + "<title>Na\u00efve \u20ac</title></head></html>").getBytes(java.nio.charset.Charset.forName("windows-1252"))));
+        server.createContext("/header-beats-meta", ex -> send(ex, 200, "text/html; charset=utf-8",
+                "<html><head><meta charset=\"iso-8859-1\"><title>\u00e9t\u00e9</title></head></html>".getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/declares-huge", ex -> {
+            try (ex) {
+                ex.sendResponseHeaders(200, 100L * 1024 * 1024);
+                ex.getResponseBody().write("<html>".getBytes(StandardCharsets.UTF_8));
+                ex.getResponseBody().flush();
+                releaseSlow.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.createContext("/stall-body", ex -> {
+            try (ex) {
+                ex.sendResponseHeaders(200, 0);
+                ex.getResponseBody().write("<html><title>never ends".getBytes(StandardCharsets.UTF_8));
+                ex.getResponseBody().flush();
+                releaseSlow.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
         server.createContext("/slow", ex -> {
             try {
@@ -89,6 +124,8 @@ class FetcherTest {
 
         assertEquals(200, page.status());
         assertEquals(base + "/ok", page.url());
+        assertEquals(base + "/ok", page.finalUrl(), "no redirect: the URL asked for");
+        assertEquals(1, page.attempts());
         assertEquals(OK_BODY.getBytes(StandardCharsets.UTF_8).length, page.bytes());
         assertEquals("Hello & welcome", page.title());
         assertEquals(OK_BODY, page.text());
@@ -112,6 +149,8 @@ class FetcherTest {
     void notFoundThrowsHttpStatusException() {
         var e = assertThrows(HttpStatusException.class, () -> fetcher.get(base + "/missing"));
         assertEquals(404, e.status());
+        assertEquals(FetchException.Kind.HTTP, e.kind());
+        assertEquals("text/plain", e.header("Content-Type").orElseThrow(), "the response headers are kept");
         assertEquals("HTTP 404", e.getMessage());
         assertEquals(base + "/missing", e.url());
     }
@@ -128,6 +167,8 @@ class FetcherTest {
         Page page = fetcher.get(base + "/moved");
         assertEquals(200, page.status());
         assertEquals("Hello & welcome", page.title());
+        assertEquals(base + "/moved", page.url());
+        assertEquals(base + "/ok", page.finalUrl());
     }
 
     @Test
@@ -136,6 +177,7 @@ class FetcherTest {
         var e = assertThrows(FetchException.class, () -> fetcher.get("http://127.0.0.1:" + port + "/"));
         assertSame(FetchException.class, e.getClass());
         assertEquals("connection refused: 127.0.0.1:" + port, e.getMessage());
+        assertEquals("connect", e.kind().label());
     }
 
     @Test
@@ -143,6 +185,7 @@ class FetcherTest {
         try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(200)).build()) {
             var e = assertThrows(FetchException.class, () -> impatient.get(base + "/slow"));
             assertEquals("timed out after 200 ms: 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
+            assertEquals("timeout", e.kind().label());
         }
     }
 
@@ -153,12 +196,117 @@ class FetcherTest {
         assertTrue(e.getMessage().startsWith("bad URL: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
         assertEquals(url, e.url());
+        assertEquals(url.contains(":") && !url.startsWith("http") ? "refused-scheme" : "bad-url", e.kind().label(), url);
     }
 
     @Test
     void onlyHttpAndHttpsAreFetched() {
         var e = assertThrows(FetchException.class, () -> fetcher.get("file:///etc/passwd"));
         assertEquals("bad URL: file:///etc/passwd (only http:// and https:// URLs can be fetched)", e.getMessage());
+        assertEquals(FetchException.Kind.REFUSED_SCHEME, e.kind());
+        assertEquals("refused-scheme", e.kind().label());
+    }
+
+    @Test
+    void localFilesAreNeverRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var secret = dir.resolve("secret.html");
+        java.nio.file.Files.writeString(secret, "<title>top secret</title>");
+        var jar = dir.resolve("a.jar");
+        try (var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("secret.html"));
+            out.write("<title>top secret</title>".getBytes(StandardCharsets.UTF_8));
+        }
+        for (String url : List.of(secret.toUri().toString(), "jar:" + jar.toUri() + "!/secret.html", "FILE://" + secret)) {
+            var e = assertThrows(FetchException.class, () -> fetcher.get(url), url);
+            assertEquals(FetchException.Kind.REFUSED_SCHEME, e.kind(), url);
+            assertFalse(e.getMessage().contains("top secret"), e.getMessage());
+            assertNull(e.getCause(), "nothing was opened");
+        }
+    }
+
+    @Test
+    void redirectToAnotherSchemeIsRefused() {
+        var e = assertThrows(FetchException.class, () -> fetcher.get(base + "/to-file"));
+        assertEquals(FetchException.Kind.REFUSED_SCHEME, e.kind());
+        assertEquals("refused redirect to file:///etc/passwd (only http:// and https:// URLs can be fetched)", e.getMessage());
+    }
+
+    @Test
+    void stalledBodyFailsAtTheDeadline() throws Exception {
+        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(300)).build()) {
+            long start = System.nanoTime();
+            var e = assertThrows(FetchException.class, () -> impatient.get(base + "/stall-body"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(FetchException.Kind.TIMEOUT, e.kind());
+            assertEquals("timed out after 300 ms: 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
+            assertTrue(millis >= 300 && millis < 300 + 1500, "failed after " + millis + " ms");
+        }
+    }
+
+    @Test
+    void declaredLengthOverMaxBytesIsRefusedBeforeTheBody() throws Exception {
+        try (var small = Fetcher.builder().maxBytes(1024 * 1024).timeout(Duration.ofSeconds(8)).build()) {
+            var e = assertThrows(FetchException.class, () -> small.get(base + "/declares-huge"));
+            assertEquals(FetchException.Kind.TOO_LARGE, e.kind(), "refused at once, not left to time out: " + e.getMessage());
+            assertEquals("body too large: over 1048576 bytes (maxBytes) from 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
+        }
+    }
+
+    @Test
+    void metaHttpEquivCharsetDecodesTheTitle() throws Exception {
+        assertEquals("Na\u00efve \u20ac", fetcher.get(base + "/http-equiv").title());
+    }
+
+    @Test
+    void contentTypeCharsetBeatsMeta() throws Exception {
+        assertEquals("\u00e9t\u00e9", fetcher.get(base + "/header-beats-meta").title());
+    }
+
+    @Test
+    void headersAreSentWithEveryRequest() throws Exception {
+        try (var custom = Fetcher.builder().header("X-Api-Key", "k1").header("Accept-Language", "fr").build()) {
+            custom.get(base + "/headers");
+        }
+        var headers = received.get();
+        assertEquals("k1", headers.getFirst("X-Api-Key"));
+        assertEquals("fr", headers.getFirst("Accept-Language"));
+        assertEquals("gzip, deflate", headers.getFirst("Accept-Encoding"), "compression is asked for");
+        assertTrue(headers.getFirst("User-Agent").startsWith("poolkit/"), headers.getFirst("User-Agent"));
+    }
+
+    @Test
+    void aHeaderReplacesTheDefaultOfTheSameName() throws Exception {
+        try (var custom = Fetcher.builder().header("user-agent", "bot/1").header("Accept-Encoding", "identity").build()) {
+            custom.get(base + "/headers");
+        }
+        assertEquals(List.of("bot/1"), received.get().get("User-Agent"));
+        assertEquals(List.of("identity"), received.get().get("Accept-Encoding"));
+    }
+
+    @Test
+    void builderRefusesBadSettings() {
+        assertEquals("maxBytes must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> Fetcher.builder().maxBytes(0)).getMessage());
+        assertEquals("maxRedirects must be >= 0, got -1",
+                assertThrows(IllegalArgumentException.class, () -> Fetcher.builder().maxRedirects(-1)).getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> Fetcher.builder().header("Host", "example.com"));
+        assertTrue(e.getMessage().startsWith("header Host cannot be set: "), e.getMessage());
+    }
+
+    @Test
+    void setSharedReplacesTheSharedFetcher() throws Exception {
+        Fetcher before = Fetcher.shared();
+        try (var mine = Fetcher.builder().userAgent("shared-test/1").build()) {
+            Fetcher.setShared(mine);
+            try {
+                assertSame(mine, Fetcher.shared());
+                mine.close();
+                Fetcher.shared().get(base + "/agent");
+                assertEquals("shared-test/1", userAgent.get(), "the shared fetcher is not closed");
+            } finally {
+                Fetcher.setShared(before);
+            }
+        }
     }
 
     @Test

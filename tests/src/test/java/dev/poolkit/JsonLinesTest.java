@@ -70,12 +70,12 @@ class JsonLinesTest {
         var out = new ByteArrayOutputStream();
         try (var writer = JsonLines.writer(out)) {
             writer.accept(Result.success("http://a/", 200, 12, Fields.of("title", null, "zeta", 1, "alpha", "x")));
-            writer.accept(Result.failure("http://b/", 503, "HTTP 503", 3));
+            writer.accept(Result.failure("http://b/", 503, "HTTP 503", "http", 3));
         }
 
         assertEquals("""
-                {"item":"http://a/","ok":true,"status":200,"error":null,"millis":12,"title":null,"zeta":1,"alpha":"x"}
-                {"item":"http://b/","ok":false,"status":503,"error":"HTTP 503","millis":3}
+                {"item":"http://a/","ok":true,"status":200,"error":null,"errorKind":null,"millis":12,"title":null,"zeta":1,"alpha":"x"}
+                {"item":"http://b/","ok":false,"status":503,"error":"HTTP 503","errorKind":"http","millis":3}
                 """, out.toString(StandardCharsets.UTF_8));
     }
 
@@ -83,9 +83,9 @@ class JsonLinesTest {
     void handlerFieldsCannotOverwriteTheResultsOwn() throws Exception {
         var out = new ByteArrayOutputStream();
         try (var writer = JsonLines.writer(out)) {
-            writer.accept(Result.success("real", null, 1, Fields.of("item", "fake", "ok", false, "error", "fake", "extra", 2)));
+            writer.accept(Result.success("real", null, 1, Fields.of("item", "fake", "ok", false, "error", "fake", "errorKind", "fake", "extra", 2)));
         }
-        assertEquals("{\"item\":\"real\",\"ok\":true,\"status\":null,\"error\":null,\"millis\":1,\"extra\":2}\n",
+        assertEquals("{\"item\":\"real\",\"ok\":true,\"status\":null,\"error\":null,\"errorKind\":null,\"millis\":1,\"extra\":2}\n",
                 out.toString(StandardCharsets.UTF_8));
     }
 
@@ -94,7 +94,7 @@ class JsonLinesTest {
         Path file = dir.resolve("round.jsonl");
         List<Result> written = List.of(
                 Result.success("a", 200, 5, Fields.of("title", "T\u00eftle \"quoted\"", "links", 3, "missing", null)),
-                Result.failure("b", null, "IllegalStateException: boom", 0),
+                Result.failure("b", null, "IllegalStateException: boom", "handler", 0),
                 Result.success("line\nbreak", null, 7, Fields.of("nested", Map.of("k", List.of(1, 2)))));
         try (var writer = JsonLines.writer(file, false)) {
             written.forEach(writer);
@@ -184,7 +184,7 @@ class JsonLinesTest {
             }
         };
         var writer = JsonLines.writer(full);
-        var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", 0)));
+        var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", "handler", 0)));
         assertEquals("cannot write results: No space left on device", e.getMessage());
         assertEquals(0, writer.lines());
     }

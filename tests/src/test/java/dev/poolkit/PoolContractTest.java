@@ -115,10 +115,12 @@ abstract class PoolContractTest {
         assertFalse(bad.ok());
         assertNull(bad.status());
         assertEquals("IllegalStateException: boom", bad.error());
+        assertEquals("handler", bad.errorKind());
         assertEquals(Map.of(), bad.fields());
         for (String ok : List.of("a", "c")) {
             assertTrue(byItem.get(ok).ok());
             assertNull(byItem.get(ok).error());
+            assertNull(byItem.get(ok).errorKind());
             assertEquals(Map.of("echo", ok), byItem.get(ok).fields());
         }
         assertEquals(2, summary.ok());
@@ -154,6 +156,23 @@ abstract class PoolContractTest {
         assertFalse(r.ok());
         assertEquals(404, r.status());
         assertEquals("HTTP 404", r.error());
+        assertEquals("http", r.errorKind());
+    }
+
+    @Test
+    void fetchFailureRecordsItsKindAndAttempts() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(1, item -> {
+            throw new FetchException(item, FetchException.Kind.TIMEOUT, "timed out after 5 ms: 127.0.0.1:1", null);
+        })) {
+            run(pool, List.of("http://127.0.0.1:1/"), results);
+        }
+
+        Result r = results.peek();
+        assertEquals("timed out after 5 ms: 127.0.0.1:1", r.error());
+        assertEquals("timeout", r.errorKind());
+        assertEquals(Map.of("attempts", 1), r.fields());
+        assertEquals(List.of("item", "ok", "status", "error", "errorKind", "millis", "attempts"), List.copyOf(r.toMap().keySet()));
     }
 
     @Test
@@ -167,7 +186,7 @@ abstract class PoolContractTest {
         assertTrue(r.ok());
         assertEquals(201, r.status());
         var written = r.toMap();
-        assertEquals(List.of("item", "ok", "status", "error", "millis", "title"), List.copyOf(written.keySet()));
+        assertEquals(List.of("item", "ok", "status", "error", "errorKind", "millis", "title"), List.copyOf(written.keySet()));
         assertEquals(201, written.get("status"));
         assertNull(written.get("title"));
     }

@@ -110,6 +110,7 @@ class ProcessPoolTest {
         Result crashed = byItem.get("crash:7");
         assertFalse(crashed.ok());
         assertNull(crashed.status());
+        assertEquals("crash", crashed.errorKind());
         assertTrue(crashed.error().contains("exit code 7"), crashed.error());
         assertTrue(crashed.error().contains("dying now"), crashed.error());
         assertTrue(crashed.error().contains(TestWorker.class.getName()), "the error names the worker: " + crashed.error());

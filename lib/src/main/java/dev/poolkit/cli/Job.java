@@ -1,6 +1,7 @@
 package dev.poolkit.cli;
 
 import dev.poolkit.DemoSite;
+import dev.poolkit.Fetcher;
 import dev.poolkit.JsonLines;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
@@ -9,6 +10,7 @@ import dev.poolkit.Summary;
 import dev.poolkit.internal.Inputs;
 import dev.poolkit.internal.Version;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,6 +73,9 @@ public final class Job {
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
 
+    @Mixin
+    FetchOptions fetch;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -85,6 +90,8 @@ public final class Job {
      */
     public int run(Pool pool) throws Exception {
         try (pool) {
+            // Before serving too: worker processes parse the same arguments.
+            Fetcher.setShared(fetch.builder().build());
             if (pool instanceof ProcessPool processes && ProcessPool.isWorker()) {
                 processes.serve();
                 return 0;

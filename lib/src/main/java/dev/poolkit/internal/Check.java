@@ -8,4 +8,14 @@ public final class Check {
         if (value < min) throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
         return value;
     }
+
+    public static long atLeast(long min, long value, String name) {
+        if (value < min) throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        return value;
+    }
+
+    public static long atMost(long max, long value, String name) {
+        if (value > max) throw new IllegalArgumentException(name + " must be <= " + max + ", got " + value);
+        return value;
+    }
 }

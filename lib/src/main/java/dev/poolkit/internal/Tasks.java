@@ -1,8 +1,10 @@
 package dev.poolkit.internal;
 
+import dev.poolkit.FetchException;
 import dev.poolkit.Handler;
 import dev.poolkit.HttpStatusException;
 import dev.poolkit.Result;
+import dev.poolkit.WorkerCrashedException;
 
 import java.util.Map;
 
@@ -19,14 +21,22 @@ public final class Tasks {
         } catch (Throwable e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             Integer status = e instanceof HttpStatusException h ? h.status() : null;
-            return Result.failure(item, status, describe(e), millisSince(start));
+            Map<String, Object> fields = e instanceof FetchException f ? Map.of("attempts", f.attempts()) : Map.of();
+            return new Result(item, false, status, describe(e), kindOf(e), millisSince(start), fields);
         }
+    }
+
+    /** The failure's {@code errorKind}: the fetch kind, {@code crash}, or {@code handler} for anything else. */
+    public static String kindOf(Throwable e) {
+        if (e instanceof FetchException f) return f.kind().label();
+        if (e instanceof WorkerCrashedException) return "crash";
+        return "handler";
     }
 
     /** One line saying what went wrong: the message alone for our own exceptions, else type and message. */
     public static String describe(Throwable e) {
         String message = e.getMessage();
-        if (e instanceof dev.poolkit.FetchException || e instanceof dev.poolkit.WorkerCrashedException) {
+        if (e instanceof FetchException || e instanceof WorkerCrashedException) {
             return oneLine(message);
         }
         if (message == null || message.isBlank()) {

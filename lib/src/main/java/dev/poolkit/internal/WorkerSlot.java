@@ -147,7 +147,7 @@ public final class WorkerSlot {
                 }
                 if (failNow != null) {
                     room.release();
-                    sink.accept(Result.failure(task.item(), null, failNow.getMessage(), 0));
+                    sink.accept(Result.failure(task.item(), null, failNow.getMessage(), "crash", 0));
                 }
             }
         } catch (InterruptedException e) {
@@ -263,7 +263,7 @@ public final class WorkerSlot {
                 + (givenUp ? "; giving up on this worker" : "; started a new one"));
         for (Held h : failed) {
             room.release();
-            sink.accept(Result.failure(h.task.item(), null, crash.getMessage(), Tasks.millisSince(h.startNanos)));
+            sink.accept(Result.failure(h.task.item(), null, crash.getMessage(), "crash", Tasks.millisSince(h.startNanos)));
         }
         return !givenUp;
     }
