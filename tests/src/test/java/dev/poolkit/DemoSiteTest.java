@@ -107,4 +107,58 @@ class DemoSiteTest {
         assertEquals("delayMillis must be >= 0, got -1",
                 assertThrows(IllegalArgumentException.class, () -> DemoSite.start(1, -1)).getMessage());
     }
+
+    @Test
+    void flakyRouteFailsKTimesPerKeyThenAnswers() throws Exception {
+        try (var site = DemoSite.start(1, 0)) {
+            for (int i = 1; i <= 2; i++) {
+                var e = assertThrows(HttpStatusException.class, () -> fetcher.get(site.url() + "/fault/flaky/a/2"));
+                assertEquals(503, e.status(), "request " + i);
+            }
+            assertEquals("Flaky page", fetcher.get(site.url() + "/fault/flaky/a/2").title());
+            assertEquals(503, assertThrows(HttpStatusException.class, () -> fetcher.get(site.url() + "/fault/flaky/b/1")).status(),
+                    "another key counts on its own");
+        }
+    }
+
+    @Test
+    void retryAfterRouteWithAKeyAnswersOnceTheWaitIsOver() throws Exception {
+        try (var site = DemoSite.start(1, 0)) {
+            String url = site.url() + "/fault/retry-after/1/k";
+            long start = System.nanoTime();
+            var first = assertThrows(HttpStatusException.class, () -> fetcher.get(url));
+            assertEquals(429, first.status());
+            assertEquals("1", first.header("Retry-After").orElseThrow());
+            TestSupport.awaitUntil(() -> {
+                try {
+                    return fetcher.get(url).status() == 200;
+                } catch (HttpStatusException tooEarly) {
+                    return false;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, java.time.Duration.ofSeconds(5));
+            assertTrue(System.nanoTime() - start >= 1_000_000_000L, "answered before Retry-After had passed");
+        }
+    }
+
+    @Test
+    void closeEndsStalledAnswers() throws Exception {
+        var site = DemoSite.start(1, 0);
+        try (var socket = new java.net.Socket("127.0.0.1", site.port())) {
+            socket.getOutputStream().write("GET /fault/stall HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var in = socket.getInputStream();
+            var seen = new StringBuilder();
+            while (!seen.toString().contains("<body>")) {
+                int b = in.read();
+                assertTrue(b != -1, "ended before the stall: " + seen);
+                seen.append((char) b);
+            }
+            assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+
+            long start = System.nanoTime();
+            site.close();
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "close waited for the stalled answer");
+        }
+    }
 }

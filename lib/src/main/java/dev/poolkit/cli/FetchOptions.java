@@ -59,7 +59,7 @@ public final class FetchOptions {
             try {
                 b.header(m.group(1), m.group(2).strip());
             } catch (IllegalArgumentException e) {
-                throw new Job.UsageError("--header " + e.getMessage());
+                throw new Job.UsageError("--" + e.getMessage()); // "--header X cannot be set: ..."
             }
         }
         return b;

@@ -1,6 +1,9 @@
 package dev.poolkit.cli;
 
+import dev.poolkit.DemoSite;
+import dev.poolkit.Fetcher;
 import dev.poolkit.Fields;
+import dev.poolkit.Page;
 import dev.poolkit.JsonLines;
 import dev.poolkit.ThreadPool;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shared command line, run in-process with a handler that needs no network. */
@@ -125,5 +129,74 @@ class JobTest {
 
         assertEquals(2, code);
         assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Command(name = "fetch-job")
+    static class Fetch implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(ThreadPool.of(2, url -> {
+                Page page = Fetcher.shared().get(url);
+                return Fields.of("finalUrl", page.finalUrl());
+            }));
+        }
+    }
+
+    static Run runFetch(String... args) {
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new Fetch());
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), err.toString());
+    }
+
+    @Test
+    void fetchOptionsConfigureTheSharedFetcher(@TempDir Path dir) throws Exception {
+        Fetcher before = Fetcher.shared();
+        try (var site = DemoSite.start(1, 0)) {
+            Path out = dir.resolve("out.jsonl");
+            String chain = site.url() + "/fault/redirect/1";
+            String big = site.url() + "/fault/huge/1";
+
+            Run run = runFetch("-q", "-o", out.toString(), "--max-bytes", "1k", "--max-redirects", "1", chain, big);
+
+            assertEquals(1, run.exitCode(), run.stderr());
+            Map<String, Map<String, Object>> byItem;
+            try (var lines = JsonLines.read(out)) {
+                byItem = lines.collect(java.util.stream.Collectors.toMap(r -> (String) r.get("item"), r -> r));
+            }
+            assertEquals(site.url() + "/fault/redirect/0", byItem.get(chain).get("finalUrl"), byItem.toString());
+            assertEquals("too-large", byItem.get(big).get("errorKind"), "1 MiB is over --max-bytes 1k");
+            assertEquals(1, byItem.get(big).get("attempts"));
+        } finally {
+            Fetcher.setShared(before);
+        }
+    }
+
+    @Test
+    void badFetchOptionsAreOneLineUsageErrors() {
+        for (var c : List.of(
+                List.of("--timeout", "0", "test-job: --timeout must be at least 0.001 seconds, got 0.0"),
+                List.of("--max-bytes", "lots", "test-job: --max-bytes must be a number of bytes, optionally with k, M or G, got 'lots'"),
+                List.of("--max-redirects", "-1", "test-job: --max-redirects must be >= 0, got -1"),
+                List.of("--header", "no colon", "test-job: --header must look like 'Name: value', got 'no colon'"),
+                List.of("--header", "Host: example.com", "test-job: --header Host cannot be set: restricted header name: \"Host\""))) {
+            Run run = run(c.get(0), c.get(1), "a");
+            assertEquals(2, run.exitCode(), run.stderr());
+            assertEquals(c.get(2), run.stderr().strip());
+        }
+    }
+
+    @Test
+    void maxBytesTakesUnits() {
+        var options = new FetchOptions();
+        new CommandLine(options).parseArgs("--max-bytes", "2M");
+        assertEquals("2M", options.maxBytes);
+        options.builder(); // in range: no error
+        new CommandLine(options).parseArgs("--max-bytes", "3g");
+        String message = assertThrows(Job.UsageError.class, options::builder).getMessage();
+        assertTrue(message.startsWith("--max-bytes must be between 1 and 2147483639 bytes, got '3g'"), message);
     }
 }

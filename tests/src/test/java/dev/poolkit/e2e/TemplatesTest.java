@@ -53,18 +53,30 @@ class TemplatesTest {
         String page1 = site.url() + "/page/1";
         String page2 = site.url() + "/page/2";
         String missing = site.url() + "/missing";
+        String redirected = site.url() + "/fault/redirect/2";
+        String loop = site.url() + "/fault/redirect-loop";
         Files.writeString(dir.resolve("list.txt"), String.join("\n",
-                "# a comment, then a blank line", "", page1, page2, missing, refused, "not a url") + "\n");
+                "# a comment, then a blank line", "", page1, page2, missing, refused, "not a url", redirected, loop) + "\n");
 
-        Command run = Command.jbang(dir, null, "S.java", "-i", "list.txt", "-o", "out.jsonl");
+        Command run = Command.jbang(dir, null, "S.java", "-i", "list.txt", "-o", "out.jsonl",
+                "--timeout", "20", "--max-redirects", "3", "--header", "X-Scraper: e2e");
 
         assertEquals(1, run.exitCode(), run::toString);
-        Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 5);
+        Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 7);
         assertOk(byItem.get(page1), "Demo page 1");
+        assertEquals(page1, byItem.get(page1).get("finalUrl"));
+        assertEquals(1, byItem.get(page1).get("attempts"));
         assertOk(byItem.get(page2), "Demo page 2");
+        assertOk(byItem.get(redirected), "End of the redirects");
+        assertEquals(site.url() + "/fault/redirect/0", byItem.get(redirected).get("finalUrl"));
         assertFailed(byItem.get(missing), 404, "HTTP 404");
+        assertEquals("http", byItem.get(missing).get("errorKind"));
         assertFailed(byItem.get(refused), null, "connection refused");
+        assertEquals("connect", byItem.get(refused).get("errorKind"));
         assertFailed(byItem.get("not a url"), null, "bad URL");
+        assertEquals("bad-url", byItem.get("not a url").get("errorKind"));
+        assertFailed(byItem.get(loop), null, "redirect loop");
+        assertEquals("redirect-loop", byItem.get(loop).get("errorKind"));
     }
 
     @Test
@@ -180,6 +192,7 @@ class TemplatesTest {
         assertEquals(true, record.get("ok"), record::toString);
         assertEquals(200, record.get("status"), record::toString);
         assertNull(record.get("error"), record::toString);
+        assertTrue(record.containsKey("errorKind") && record.get("errorKind") == null, record::toString);
         assertEquals(title, record.get("title"), record::toString);
         assertTrue(record.get("millis") instanceof Number, record::toString);
     }
