@@ -338,4 +338,36 @@ class FetcherTest {
         shared.close();
         assertEquals(200, Fetcher.shared().get(base + "/ok").status());
     }
+
+    @Test
+    void untrustedCertificateFailsAsTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var keystore = dir.resolve("self-signed.p12");
+        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "test", "-keyalg", "EC", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-keystore", keystore.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertEquals(0, p.waitFor(), "keytool failed");
+        var keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        var https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        https.createContext("/", ex -> send(ex, 200, "text/html", OK_BODY.getBytes(StandardCharsets.UTF_8)));
+        https.start();
+        try {
+            String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/";
+            var e = assertThrows(FetchException.class, () -> fetcher.get(url));
+            assertEquals(FetchException.Kind.TLS, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("TLS failed with 127.0.0.1:" + https.getAddress().getPort() + ": "), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        } finally {
+            https.stop(0);
+        }
+    }
 }
