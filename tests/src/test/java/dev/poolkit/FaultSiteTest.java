@@ -47,6 +47,7 @@ class FaultSiteTest {
             assertEquals(FetchException.Kind.TIMEOUT, e.kind(), e.getMessage());
             assertEquals("timed out after 500 ms: 127.0.0.1:" + site.port(), e.getMessage());
             assertTrue(millis >= 500 && millis < 500 + 1500, "failed after " + millis + " ms");
+            assertEquals("Demo page 1", impatient.get(site.url() + "/page/1").title(), "the aborted connection is not reused");
         }
     }
 
@@ -74,6 +75,7 @@ class FaultSiteTest {
             var e = failure(small, "/fault/huge/50");
             assertEquals(FetchException.Kind.TOO_LARGE, e.kind());
             assertEquals("body too large: over 100000 bytes (maxBytes) from 127.0.0.1:" + site.port(), e.getMessage());
+            assertEquals("Demo page 1", small.get(site.url() + "/page/1").title(), "the abandoned connection is not reused");
         }
     }
 
