@@ -9,14 +9,32 @@ import java.io.IOException;
  */
 public class FetchException extends IOException {
     private final String url;
+    private final int attempts;
 
     public FetchException(String url, String message, Throwable cause) {
+        this(url, message, cause, 1);
+    }
+
+    FetchException(String url, String message, Throwable cause, int attempts) {
         super(message, cause);
         this.url = url;
+        this.attempts = attempts;
     }
 
     /** The URL that was being fetched, as given. */
     public String url() {
         return url;
+    }
+
+    /** How many times the request was sent before giving up (>= 1; more when it was retried). */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** A copy that says it took {@code attempts} attempts. */
+    FetchException withAttempts(int attempts) {
+        var copy = new FetchException(url, getMessage(), getCause(), attempts);
+        copy.setStackTrace(getStackTrace());
+        return copy;
     }
 }

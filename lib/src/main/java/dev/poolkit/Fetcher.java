@@ -1,6 +1,8 @@
 package dev.poolkit;
 
 import dev.poolkit.internal.Check;
+import dev.poolkit.internal.Gate;
+import dev.poolkit.internal.Retrier;
 import dev.poolkit.internal.Version;
 
 import java.io.IOException;
@@ -38,19 +40,30 @@ import java.util.concurrent.Executors;
  * headers arrive; redirects followed (not https to http); HTTP/1.1; User-Agent
  * {@code poolkit/VERSION}. Only {@code http} and {@code https} URLs are fetched.
  *
+ * <h2>Limits and retries</h2>
+ * No limit per host by default ({@code perHost} 0, {@code rate} 0): the pool's concurrency
+ * bounds the run. With limits, a host (name and port) gets at most {@code perHost} requests in
+ * flight and {@code rate} request starts per second, spread evenly; in a {@link ProcessPool}
+ * worker they hold across all the workers, kept by the parent. A failure that may pass
+ * (connect failure, timeout, reset, HTTP 408, 429, 502, 503, 504) is retried {@code retries}
+ * times (default 2) after an exponential backoff with full jitter (base 0.5 s, cap 30 s). A
+ * Retry-After (seconds or HTTP-date) up to {@code retryAfterCap} (60 s) pauses every request
+ * to that host; a longer one fails the request at once. {@link Page#attempts()} and
+ * {@link FetchException#attempts()} say how many attempts it took.
+ *
  * <h2>Shutdown</h2>
  * {@link #close()} ends the client's threads once requests in flight are answered.
  * The shared fetcher is never closed.
  */
 public final class Fetcher implements AutoCloseable {
-    private static final class Shared {
-        static final Fetcher INSTANCE = builder().build();
-    }
+    private static volatile Fetcher shared;
 
     private final HttpClient client;
     private final ExecutorService executor;
     private final Duration timeout;
     private final String userAgent;
+    private final Gate gate;
+    private final Retrier retrier;
 
     private Fetcher(Builder b) {
         // Virtual threads for the client's own tasks measured twice as fast in steady state as
@@ -64,11 +77,26 @@ public final class Fetcher implements AutoCloseable {
                 .build();
         this.timeout = b.timeout;
         this.userAgent = b.userAgent;
+        this.gate = Gate.of(new Gate.Limits(b.perHost, b.rate, b.rateJitter));
+        this.retrier = new Retrier(b.retries, b.backoffBase, b.backoffCap, b.retryAfterCap, gate);
     }
 
-    /** The fetcher shared by this JVM, with the defaults. */
+    /** The fetcher shared by this JVM: the defaults, or the one given to {@link #setShared}. */
     public static Fetcher shared() {
-        return Shared.INSTANCE;
+        Fetcher f = shared;
+        if (f != null) return f;
+        synchronized (Fetcher.class) {
+            if (shared == null) shared = builder().build();
+            return shared;
+        }
+    }
+
+    /**
+     * Makes {@code fetcher} the one {@link #shared()} returns from now on, as a job does with the
+     * options of its command line. The one it replaces is left open: it may still be in use.
+     */
+    public static void setShared(Fetcher fetcher) {
+        shared = java.util.Objects.requireNonNull(fetcher, "fetcher");
     }
 
     public static Builder builder() {
@@ -79,26 +107,33 @@ public final class Fetcher implements AutoCloseable {
      * Fetches {@code url} with GET and reads the whole body.
      *
      * @throws HttpStatusException if the status is 400 or more
-     * @throws FetchException      if the URL is bad, or no answer came (refused, reset, timed out)
+     * @throws FetchException      if the URL is bad, or no answer came (refused, reset, timed out),
+     *                             after the retries the failure allows
      */
     public Page get(String url) throws FetchException, InterruptedException {
         URI uri = parse(url);
+        // per-attempt: retries wrap this
+        return retrier.run(uri, () -> attempt(url, uri), Page::withAttempts, FetchException::withAttempts);
+    }
+
+    private Page attempt(String url, URI uri) throws FetchException, InterruptedException {
         var request = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent).GET().build();
         HttpResponse<byte[]> response;
-        try {
+        // per-hop: limits wrap this
+        try (var permit = gate.acquire(uri)) {
             response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new FetchException(url, describe(e, uri), e);
         }
-        if (response.statusCode() >= 400) throw new HttpStatusException(url, response.statusCode());
         var headers = new LinkedHashMap<String, List<String>>();
         response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        if (response.statusCode() >= 400) throw new HttpStatusException(url, response.statusCode(), headers);
         return new Page(url, response.statusCode(), Map.copyOf(headers), response.body());
     }
 
     @Override
     public void close() {
-        if (this == Shared.INSTANCE) return;
+        if (this == shared) return;
         client.close();
         executor.close();
     }
@@ -138,6 +173,13 @@ public final class Fetcher implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration timeout = Duration.ofSeconds(30);
         private String userAgent = "poolkit/" + Version.POOLKIT;
+        private int perHost;
+        private double rate;
+        private double rateJitter;
+        private int retries = 2;
+        private Duration backoffBase = Duration.ofMillis(500);
+        private Duration backoffCap = Duration.ofSeconds(30);
+        private Duration retryAfterCap = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -157,6 +199,58 @@ public final class Fetcher implements AutoCloseable {
 
         public Builder userAgent(String userAgent) {
             this.userAgent = userAgent;
+            return this;
+        }
+
+        /** Requests in flight per host (name and port), at most; default 0: no limit. */
+        public Builder perHost(int perHost) {
+            this.perHost = Check.atLeast(0, perHost, "perHost");
+            return this;
+        }
+
+        /** Requests started per second per host, spread evenly; default 0: no limit. */
+        public Builder rate(double perSecond) {
+            this.rate = Check.atLeast(0, perSecond, "rate");
+            return this;
+        }
+
+        /**
+         * How much each gap between two requests to a host varies at random, as a fraction of
+         * the mean gap {@code 1/rate}: 0 (the default) spaces them exactly, 0.5 anywhere between
+         * half and one and a half times it. The mean rate stays the same.
+         */
+        public Builder rateJitter(double fraction) {
+            this.rateJitter = Check.between(0, 1, fraction, "rateJitter");
+            return this;
+        }
+
+        /** How many times a failure that may pass is retried (>= 0); default 2. */
+        public Builder retries(int retries) {
+            this.retries = Check.atLeast(0, retries, "retries");
+            return this;
+        }
+
+        /**
+         * The backoff between attempts: a random wait up to {@code base * 2^(attempt-1)}, never
+         * more than {@code cap}; default 0.5 s and 30 s.
+         */
+        public Builder backoff(Duration base, Duration cap) {
+            Check.notNegative(base, "backoff base");
+            Check.notNegative(cap, "backoff cap");
+            if (cap.compareTo(base) < 0) {
+                throw new IllegalArgumentException("backoff cap must be >= its base (" + base.toMillis() + " ms), got " + cap.toMillis() + " ms");
+            }
+            this.backoffBase = base;
+            this.backoffCap = cap;
+            return this;
+        }
+
+        /**
+         * The longest Retry-After honoured; default 60 s. A longer one fails the request at once
+         * (its record says so) rather than holding it for hours.
+         */
+        public Builder retryAfterCap(Duration cap) {
+            this.retryAfterCap = Check.notNegative(cap, "retryAfterCap");
             return this;
         }
 

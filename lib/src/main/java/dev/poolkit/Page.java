@@ -14,11 +14,22 @@ import java.util.regex.Pattern;
  * @param url     the URL that was asked for
  * @param status  the HTTP status
  * @param headers the response headers, names in lower case
- * @param body    the body's bytes, as received
+ * @param body     the body's bytes, as received
+ * @param attempts how many times the request was sent (>= 1; more when it was retried)
  */
-public record Page(String url, int status, Map<String, List<String>> headers, byte[] body) {
+public record Page(String url, int status, Map<String, List<String>> headers, byte[] body, int attempts) {
     private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([\\w.:-]+)");
     private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+
+    /** A page fetched at the first attempt. */
+    public Page(String url, int status, Map<String, List<String>> headers, byte[] body) {
+        this(url, status, headers, body, 1);
+    }
+
+    /** A copy that says it took {@code attempts} attempts. */
+    Page withAttempts(int attempts) {
+        return new Page(url, status, headers, body, attempts);
+    }
 
     /** The body's size in bytes. */
     public int bytes() {

@@ -1,6 +1,7 @@
 package dev.poolkit.cli;
 
 import dev.poolkit.DemoSite;
+import dev.poolkit.Fetcher;
 import dev.poolkit.JsonLines;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
@@ -9,6 +10,7 @@ import dev.poolkit.Summary;
 import dev.poolkit.internal.Inputs;
 import dev.poolkit.internal.Version;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,6 +73,9 @@ public final class Job {
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
 
+    @Mixin
+    LimitOptions limits;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -85,6 +90,10 @@ public final class Job {
      */
     public int run(Pool pool) throws Exception {
         try (pool) {
+            // Before serving too: a worker parses the same arguments and fetches with the same limits.
+            Fetcher.Builder fetcher = Fetcher.builder();
+            limits.applyTo(fetcher);
+            Fetcher.setShared(fetcher.build());
             if (pool instanceof ProcessPool processes && ProcessPool.isWorker()) {
                 processes.serve();
                 return 0;
