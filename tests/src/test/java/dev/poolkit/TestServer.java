@@ -19,28 +19,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * says for the n-th request to it, and the server records when each request arrived and how many
  * were in flight at once. Unknown paths answer 404.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     /** What to answer: a status, headers, and how long to hold the request first. */
-    record Reply(int status, Map<String, String> headers, long holdMillis) {
-        static Reply ok() {
+    public record Reply(int status, Map<String, String> headers, long holdMillis) {
+        public static Reply ok() {
             return new Reply(200, Map.of(), 0);
         }
 
-        static Reply status(int status) {
+        public static Reply status(int status) {
             return new Reply(status, Map.of(), 0);
         }
 
-        static Reply held(long millis) {
+        public static Reply held(long millis) {
             return new Reply(200, Map.of(), millis);
         }
 
-        static Reply retryAfter(int status, String value) {
+        public static Reply retryAfter(int status, String value) {
             return new Reply(status, Map.of("Retry-After", value), 0);
         }
     }
 
     /** The answer to the {@code n}-th request (1 for the first) to a route; may act on the exchange first. */
-    interface Route {
+    public interface Route {
         Reply reply(int n, HttpExchange exchange) throws Exception;
     }
 
@@ -57,25 +57,25 @@ final class TestServer implements AutoCloseable {
         server.start();
     }
 
-    static TestServer start() throws IOException {
+    public static TestServer start() throws IOException {
         return new TestServer();
     }
 
-    TestServer route(String path, Route route) {
+    public TestServer route(String path, Route route) {
         routes.put(path, route);
         return this;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     /** When each request to {@code path} arrived, in System.nanoTime(), in order. */
-    List<Long> arrivals(String path) {
+    public List<Long> arrivals(String path) {
         return new ArrayList<>(arrivals.getOrDefault(path, List.of()));
     }
 
-    int maxInFlight() {
+    public int maxInFlight() {
         return maxInFlight.get();
     }
 
