@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 /**
  * A fetched page: status, headers and body, with the page's text and title decoded on demand.
  *
- * @param url     the URL that was asked for
- * @param status  the HTTP status
- * @param headers the response headers, names in lower case
+ * @param url      the URL that was asked for
+ * @param status   the HTTP status
+ * @param headers  the response headers, names in lower case
  * @param body     the body's bytes, as received
  * @param attempts how many times the request was sent (>= 1; more when it was retried)
  */

@@ -43,6 +43,9 @@ import java.util.function.Consumer;
  * prefix. A worker exits when its stdin closes, and at once when its parent dies, even with a
  * handler stuck: a killed parent leaves no orphans.
  *
+ * <p>The wire also carries the per-host limits of the workers' {@link Fetcher}s: the parent
+ * keeps them for all the workers, and takes back the permits of a worker that dies.
+ *
  * <h2>Crashes</h2>
  * When a worker dies, a new one is started, and the tasks the dead one held are sent to it one at
  * a time, so that the task that kills a worker is told apart from those that were only beside it.
