@@ -81,7 +81,7 @@ public final class RemoteGate implements Gate {
                 else toParent.accept(GateWire.release(m.ticket())); // its asker gave up: give it back
             }
             case "pause" -> PAUSES.pause(m.host(), Duration.ofMillis(m.millis()).toNanos());
-            default -> throw new IllegalArgumentException("unexpected gate message from the parent: " + line);
+            default -> System.err.println("unexpected gate message from the parent: " + line);
         }
     }
 
