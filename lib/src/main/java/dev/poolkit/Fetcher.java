@@ -5,6 +5,8 @@ import dev.poolkit.internal.Bodies;
 import dev.poolkit.internal.Check;
 import dev.poolkit.internal.Deadline;
 import dev.poolkit.internal.Redirects;
+import dev.poolkit.internal.Gate;
+import dev.poolkit.internal.Retrier;
 import dev.poolkit.internal.Version;
 
 import javax.net.ssl.SSLException;
@@ -68,6 +70,17 @@ import java.util.concurrent.TimeoutException;
  * Only {@code http} and {@code https} URLs are fetched; anything else fails with kind
  * {@code refused-scheme} before any byte is read. TLS certificates are always verified.
  *
+ * <h2>Limits and retries</h2>
+ * No limit per host by default ({@code perHost} 0, {@code rate} 0): the pool's concurrency
+ * bounds the run. With limits, a host (name and port) gets at most {@code perHost} requests in
+ * flight and {@code rate} request starts per second, spread evenly; in a {@link ProcessPool}
+ * worker they hold across all the workers, kept by the parent. A failure that may pass
+ * (connect failure, timeout, reset, HTTP 408, 429, 502, 503, 504) is retried {@code retries}
+ * times (default 2) after an exponential backoff with full jitter (base 0.5 s, cap 30 s). A
+ * Retry-After (seconds or HTTP-date) up to {@code retryAfterCap} (60 s) pauses every request
+ * to that host; a longer one fails the request at once. {@link Page#attempts()} and
+ * {@link FetchException#attempts()} say how many attempts it took.
+ *
  * <h2>Shutdown</h2>
  * {@link #close()} ends the client's threads once requests in flight are answered.
  * The shared fetcher is never closed.
@@ -82,6 +95,8 @@ public final class Fetcher implements AutoCloseable {
     private final int maxRedirects;
     private final String[] headers;
     private final HttpResponse.BodyHandler<byte[]> bodies;
+    private final Gate gate;
+    private final Retrier retrier;
 
     private Fetcher(Builder b) {
         // Virtual threads for the client's own tasks measured twice as fast in steady state as
@@ -104,6 +119,8 @@ public final class Fetcher implements AutoCloseable {
         });
         this.headers = flat.toArray(String[]::new);
         this.bodies = Bodies.capped(maxBytes);
+        this.gate = Gate.of(new Gate.Limits(b.perHost, b.rate, b.rateJitter));
+        this.retrier = new Retrier(b.retries, b.backoffBase, b.backoffCap, b.retryAfterCap, gate);
     }
 
     /** The fetcher shared by this JVM: the defaults, unless {@link #setShared} replaced it. */
@@ -133,12 +150,12 @@ public final class Fetcher implements AutoCloseable {
      *
      * @throws HttpStatusException if the status is 400 or more
      * @throws FetchException      if the URL is bad or refused, or no usable answer came (refused,
-     *                             reset, timed out, too large, redirect loop); see {@link FetchException#kind()}
+     *                             reset, timed out, too large, redirect loop), after the
+     *                             retries the failure allows; see {@link FetchException#kind()}
      */
     public Page get(String url) throws FetchException, InterruptedException {
         URI uri = parse(url);
-        // per-attempt: retries wrap this
-        return attempt(url, uri);
+        return retrier.run(uri, () -> attempt(url, uri), Page::withAttempts, FetchException::withAttempts);
     }
 
     @Override
@@ -150,12 +167,18 @@ public final class Fetcher implements AutoCloseable {
 
     /** One attempt: the request and its redirects, all within one deadline. */
     private Page attempt(String url, URI uri) throws FetchException, InterruptedException {
-        Deadline deadline = Deadline.after(timeout);
+        Deadline deadline = null;
         URI hop = uri;
         Set<URI> visited = null;
         for (int redirects = 0; ; redirects++) {
-            // per-hop: limits wrap this
-            Exchange exchange = send(url, hop, deadline);
+            Exchange exchange;
+            // Limits count requests, so each hop asks its own host; retries count attempts (in get).
+            try (var permit = gate.acquire(hop)) {
+                // The deadline starts once the first request may go: waiting for a host's turn
+                // under --per-host or --rate is not the server being slow.
+                if (deadline == null) deadline = Deadline.after(timeout);
+                exchange = send(url, hop, deadline);
+            }
             String location = Redirects.isRedirect(exchange.status()) ? exchange.header("location") : null;
             if (location == null || maxRedirects == 0) {
                 return new Page(url, exchange.status(), exchange.headers(), exchange.body(), hop.toString(), 1);
@@ -305,6 +328,13 @@ public final class Fetcher implements AutoCloseable {
         private int maxRedirects = 10;
         // By lower-case name: a header set twice keeps the last value.
         private final Map<String, String[]> headers = new LinkedHashMap<>();
+        private int perHost;
+        private double rate;
+        private double rateJitter;
+        private int retries = 2;
+        private Duration backoffBase = Duration.ofMillis(500);
+        private Duration backoffCap = Duration.ofSeconds(30);
+        private Duration retryAfterCap = Duration.ofSeconds(60);
 
         private Builder() {
             header("User-Agent", "poolkit/" + Version.POOLKIT + " (java/" + Runtime.version().feature() + ")");
@@ -364,6 +394,58 @@ public final class Fetcher implements AutoCloseable {
                 throw new IllegalArgumentException("header " + name + " cannot be set: " + oneLine(e.getMessage()), e);
             }
             headers.put(name.toLowerCase(Locale.ROOT), new String[]{name, value});
+            return this;
+        }
+
+        /** Requests in flight per host (name and port), at most; default 0: no limit. */
+        public Builder perHost(int perHost) {
+            this.perHost = Check.atLeast(0, perHost, "perHost");
+            return this;
+        }
+
+        /** Requests started per second per host, spread evenly; default 0: no limit. */
+        public Builder rate(double perSecond) {
+            this.rate = Check.atLeast(0, perSecond, "rate");
+            return this;
+        }
+
+        /**
+         * How much each gap between two requests to a host varies at random, as a fraction of
+         * the mean gap {@code 1/rate}: 0 (the default) spaces them exactly, 0.5 anywhere between
+         * half and one and a half times it. The mean rate stays the same.
+         */
+        public Builder rateJitter(double fraction) {
+            this.rateJitter = Check.between(0, 1, fraction, "rateJitter");
+            return this;
+        }
+
+        /** How many times a failure that may pass is retried (>= 0); default 2. */
+        public Builder retries(int retries) {
+            this.retries = Check.atLeast(0, retries, "retries");
+            return this;
+        }
+
+        /**
+         * The backoff between attempts: a random wait up to {@code base * 2^(attempt-1)}, never
+         * more than {@code cap}; default 0.5 s and 30 s.
+         */
+        public Builder backoff(Duration base, Duration cap) {
+            Check.notNegative(base, "backoff base");
+            Check.notNegative(cap, "backoff cap");
+            if (cap.compareTo(base) < 0) {
+                throw new IllegalArgumentException("backoff cap must be >= its base (" + base.toMillis() + " ms), got " + cap.toMillis() + " ms");
+            }
+            this.backoffBase = base;
+            this.backoffCap = cap;
+            return this;
+        }
+
+        /**
+         * The longest Retry-After honoured; default 60 s. A longer one fails the request at once
+         * (its record says so) rather than holding it for hours.
+         */
+        public Builder retryAfterCap(Duration cap) {
+            this.retryAfterCap = Check.notNegative(cap, "retryAfterCap");
             return this;
         }
 

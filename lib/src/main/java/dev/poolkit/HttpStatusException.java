@@ -16,11 +16,16 @@ public class HttpStatusException extends FetchException {
 
     /** @param headers the response headers, names in lower case */
     public HttpStatusException(String url, int status, Map<String, List<String>> headers) {
-        this(url, status, headers, 1);
+        this(url, status, headers, "HTTP " + status, 1);
     }
 
-    private HttpStatusException(String url, int status, Map<String, List<String>> headers, int attempts) {
-        super(url, Kind.HTTP, "HTTP " + status, null, attempts);
+    /** With a message that says more than {@code "HTTP " + status}. */
+    public HttpStatusException(String url, int status, Map<String, List<String>> headers, String message) {
+        this(url, status, headers, message, 1);
+    }
+
+    private HttpStatusException(String url, int status, Map<String, List<String>> headers, String message, int attempts) {
+        super(url, Kind.HTTP, message, null, attempts);
         this.status = status;
         this.headers = Map.copyOf(headers);
     }
@@ -35,9 +40,14 @@ public class HttpStatusException extends FetchException {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 
+    /** The response headers, names in lower case. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
     @Override
     HttpStatusException withAttempts(int attempts) {
-        var copy = new HttpStatusException(url(), status, headers, attempts);
+        var copy = new HttpStatusException(url(), status, headers, getMessage(), attempts);
         copy.setStackTrace(getStackTrace());
         return copy;
     }

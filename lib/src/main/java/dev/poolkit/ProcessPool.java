@@ -2,7 +2,9 @@ package dev.poolkit;
 
 import dev.poolkit.internal.Check;
 import dev.poolkit.internal.Drain;
+import dev.poolkit.internal.GateServer;
 import dev.poolkit.internal.Outcome;
+import dev.poolkit.internal.RemoteGate;
 import dev.poolkit.internal.Tasks;
 import dev.poolkit.internal.WorkerSlot;
 import dev.poolkit.internal.Wire;
@@ -40,6 +42,9 @@ import java.util.function.Consumer;
  * (and anything its handler prints) is passed to the parent's stderr with a {@code [worker-N]}
  * prefix. A worker exits when its stdin closes, and at once when its parent dies, even with a
  * handler stuck: a killed parent leaves no orphans.
+ *
+ * <p>The wire also carries the per-host limits of the workers' {@link Fetcher}s: the parent
+ * keeps them for all the workers, and takes back the permits of a worker that dies.
  *
  * <h2>Crashes</h2>
  * When a worker dies, a new one is started, and the tasks the dead one held are sent to it one at
@@ -103,11 +108,12 @@ public final class ProcessPool implements Pool {
             var queue = WorkQueue.<WorkerSlot.Task>ofCapacity(processes * threadsPerProcess * 2);
             var ids = new AtomicLong();
             var healthySlots = new AtomicInteger(processes);
+            var gates = new GateServer(); // the fetchers' per-host limits, across all the workers
             Thread hook = Thread.ofPlatform().unstarted(this::destroyWorkers);
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 for (int i = 0; i < processes; i++) {
-                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome, healthySlots);
+                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome, healthySlots, gates);
                     slots.add(slot);
                     slot.start();
                 }
@@ -155,7 +161,13 @@ public final class ProcessPool implements Pool {
         var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Iterator<String> lines = in.lines().iterator();
+        // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
+        Iterator<String> lines = RemoteGate.serve(in.lines().iterator(), message -> {
+            synchronized (wire) {
+                wire.println(message);
+                wire.flush();
+            }
+        });
         Drain.run(lines, threadsPerProcess, "worker-", line -> {
             WorkerSlot.Task task = Wire.readTask(line);
             String answer = Wire.writeResult(task.id(), Tasks.run(handler, task.item()));

@@ -19,7 +19,7 @@ class DemoSiteTest {
 
     @BeforeAll
     static void makeFetcher() {
-        fetcher = Fetcher.builder().build();
+        fetcher = Fetcher.builder().retries(0).build(); // one attempt each: retries are FetcherLimitsTest's
     }
 
     @AfterAll

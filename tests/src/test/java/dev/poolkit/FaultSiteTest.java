@@ -25,7 +25,7 @@ class FaultSiteTest {
     @BeforeAll
     static void start() throws Exception {
         site = DemoSite.start(1, 0);
-        fetcher = Fetcher.builder().build();
+        fetcher = Fetcher.builder().retries(0).build(); // one attempt each: retries are FetcherLimitsTest's
     }
 
     @AfterAll
@@ -40,7 +40,7 @@ class FaultSiteTest {
 
     @Test
     void stalledBodyFailsWithinTheDeadlinePlusSlack() throws Exception {
-        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(500)).build()) {
+        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(500)).retries(0).build()) {
             long start = System.nanoTime();
             var e = failure(impatient, "/fault/stall");
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -53,7 +53,7 @@ class FaultSiteTest {
 
     @Test
     void slowDripFailsAtTheDeadlineThoughBytesKeepComing() throws Exception {
-        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(600)).build()) {
+        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(600)).retries(0).build()) {
             long start = System.nanoTime();
             var e = failure(impatient, "/fault/drip/200");
             long millis = (System.nanoTime() - start) / 1_000_000;

@@ -100,7 +100,7 @@ class FetcherTest {
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
-        fetcher = Fetcher.builder().build();
+        fetcher = Fetcher.builder().retries(0).build(); // one attempt each: retries are FetcherLimitsTest's
     }
 
     @AfterAll
@@ -182,7 +182,7 @@ class FetcherTest {
 
     @Test
     void slowAnswerTimesOut() throws Exception {
-        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(200)).build()) {
+        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(200)).retries(0).build()) {
             var e = assertThrows(FetchException.class, () -> impatient.get(base + "/slow"));
             assertEquals("timed out after 200 ms: 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
             assertEquals("timeout", e.kind().label());
@@ -233,7 +233,7 @@ class FetcherTest {
 
     @Test
     void stalledBodyFailsAtTheDeadline() throws Exception {
-        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(300)).build()) {
+        try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(300)).retries(0).build()) {
             long start = System.nanoTime();
             var e = assertThrows(FetchException.class, () -> impatient.get(base + "/stall-body"));
             long millis = (System.nanoTime() - start) / 1_000_000;

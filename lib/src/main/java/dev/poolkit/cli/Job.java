@@ -76,6 +76,9 @@ public final class Job {
     @Mixin
     FetchOptions fetch;
 
+    @Mixin
+    LimitOptions limits;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -90,8 +93,10 @@ public final class Job {
      */
     public int run(Pool pool) throws Exception {
         try (pool) {
-            // Before serving too: worker processes parse the same arguments.
-            Fetcher.setShared(fetch.builder().build());
+            // Before serving too: a worker parses the same arguments and fetches with the same limits.
+            Fetcher.Builder fetcher = fetch.builder();
+            limits.applyTo(fetcher);
+            Fetcher.setShared(fetcher.build());
             if (pool instanceof ProcessPool processes && ProcessPool.isWorker()) {
                 processes.serve();
                 return 0;

@@ -18,4 +18,27 @@ public final class Check {
         if (value > max) throw new IllegalArgumentException(name + " must be <= " + max + ", got " + value);
         return value;
     }
+
+    public static double atLeast(double min, double value, String name) {
+        if (!(value >= min) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be a number >= " + fmt(min) + ", got " + value);
+        }
+        return value;
+    }
+
+    public static double between(double min, double max, double value, String name) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(name + " must be between " + fmt(min) + " and " + fmt(max) + ", got " + value);
+        }
+        return value;
+    }
+
+    public static java.time.Duration notNegative(java.time.Duration d, String name) {
+        if (d.isNegative()) throw new IllegalArgumentException(name + " must be >= 0, got " + d.toMillis() + " ms");
+        return d;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
 }

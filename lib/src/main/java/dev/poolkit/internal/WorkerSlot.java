@@ -33,6 +33,11 @@ import java.util.function.Consumer;
  * held become suspects and are sent to the new worker one at a time, with nothing else beside
  * them; only a task that a worker dies holding alone uses up its retries. Tasks that merely
  * shared a worker with a poison item are answered normally.
+ *
+ * <p>Besides tasks and results, the wire carries the fetchers' {@link GateWire gate messages}:
+ * each worker process gets a {@link GateServer.Session}, closed when the process is gone, which
+ * releases the per-host permits it held. Its stdin stays open until it holds no task, since a
+ * task in progress may still need a permit.
  */
 public final class WorkerSlot {
     /** A task as it crosses the wire. */
@@ -59,6 +64,7 @@ public final class WorkerSlot {
     private final WorkQueue<Task> queue;
     private final Consumer<Result> sink;
     private final AtomicInteger healthySlots;
+    private final GateServer gates;
     // Up to two tasks per thread in the worker, so that none waits on a round trip for its next task.
     private final Semaphore room;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
@@ -71,6 +77,7 @@ public final class WorkerSlot {
     private BufferedWriter toWorker;
     private BufferedReader fromWorker;
     private Thread stderrPump;
+    private GateServer.Session gateSession; // the current process's
     private boolean inputDone;
     private boolean givenUp;
     private boolean destroyed;
@@ -85,13 +92,14 @@ public final class WorkerSlot {
      *                     by them, so that a broken slot leaves the queue to the healthy ones
      */
     public WorkerSlot(int index, List<String> command, int threads, int crashRetries,
-                      WorkQueue<Task> queue, Consumer<Result> sink, AtomicInteger healthySlots) {
+                      WorkQueue<Task> queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
         this.index = index;
         this.command = command;
         this.crashRetries = crashRetries;
         this.queue = queue;
         this.sink = sink;
         this.healthySlots = healthySlots;
+        this.gates = gates;
         this.room = new Semaphore(threads * 2);
     }
 
@@ -167,17 +175,22 @@ public final class WorkerSlot {
             while (true) {
                 BufferedReader in;
                 Process p;
+                GateServer.Session gate;
                 synchronized (this) {
                     if (givenUp) return;
                     in = fromWorker;
                     p = process;
+                    gate = gateSession;
                 }
                 try {
-                    for (String line; (line = in.readLine()) != null; ) answer(line);
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (GateWire.isGate(line)) gate.fromWorker(line);
+                        else answer(line);
+                    }
                 } catch (IOException closed) {
                     // the worker is gone: handled below like the end of its output
                 }
-                if (!workerEnded(p)) return;
+                if (!workerEnded(p, gate)) return;
             }
         } catch (RuntimeException sinkFailed) {
             // The sink is broken (a full disk, a closed pipe): stop feeding; the pool rethrows it.
@@ -204,8 +217,8 @@ public final class WorkerSlot {
                 } else {
                     sendNextSuspect();
                 }
-                closeIfDone();
             }
+            if (h != null) closeIfDone();
         }
         if (h == null) return; // not ours, or answered already: never give a task two results
         room.release();
@@ -213,8 +226,9 @@ public final class WorkerSlot {
     }
 
     /** Called when the worker's stdout ends; returns whether a new worker is reading tasks. */
-    private boolean workerEnded(Process p) {
+    private boolean workerEnded(Process p, GateServer.Session gate) {
         Integer exitCode = waitForExit(p);
+        gate.close(); // it sends no more requests: free the permits it held
         List<String> tail = stderrTailAfter(p);
         List<Held> failed = new ArrayList<>();
         WorkerCrashedException crash;
@@ -282,10 +296,11 @@ public final class WorkerSlot {
         send(next.task);
     }
 
-    // Guarded by this. Closing stdin tells the worker to finish what it holds and exit, so not
-    // while suspects still wait to be sent to it.
+    // Guarded by this. Closing stdin tells the worker to exit once it has answered what it holds,
+    // so not while suspects still wait to be sent to it, nor while a task it holds may still wait
+    // for a per-host permit, which comes on stdin.
     private void closeIfDone() {
-        if (inputDone && suspects.isEmpty()) closeToWorker();
+        if (inputDone && suspects.isEmpty() && held.isEmpty()) closeToWorker();
     }
 
     // Guarded by this. A failed write means the worker died: the reader sees that and sends again.
@@ -296,6 +311,20 @@ public final class WorkerSlot {
             toWorker.flush();
         } catch (IOException workerGone) {
             // the task stays held; workerEnded() deals with it
+        }
+    }
+
+    // A gate message for process p; dropped if p was replaced (its session is closed by then).
+    private void toProcess(Process p, String line) {
+        synchronized (this) {
+            if (process != p) return;
+            try {
+                toWorker.write(line);
+                toWorker.newLine();
+                toWorker.flush();
+            } catch (IOException workerGone) {
+                // it died or has been told to finish: its permits are released when the reader sees it end
+            }
         }
     }
 
@@ -316,6 +345,7 @@ public final class WorkerSlot {
         process = p;
         toWorker = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
         fromWorker = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        gateSession = gates.open(String.valueOf(index), line -> toProcess(p, line));
         synchronized (stderrTail) {
             stderrTail.clear();
         }

@@ -199,4 +199,28 @@ class JobTest {
         String message = assertThrows(Job.UsageError.class, options::builder).getMessage();
         assertTrue(message.startsWith("--max-bytes must be between 1 and 2147483639 bytes, got '3g'"), message);
     }
+
+    @Test
+    void badLimitOptionsAreOneLineUsageErrors() {
+        for (String[] args : new String[][]{
+                {"--per-host", "-1", "a"}, {"--rate", "-0.5", "a"}, {"--rate-jitter", "2", "a"},
+                {"--retries", "-3", "a"}, {"--backoff", "-1", "a"}, {"--backoff", "5", "--backoff-cap", "1", "a"},
+                {"--retry-after-cap", "-1", "a"}, {"--per-host", "two", "a"}, {"--rate", "fast", "a"}}) {
+            Run run = run(args);
+            assertEquals(2, run.exitCode(), String.join(" ", args) + ": " + run.stderr());
+            assertEquals(1, run.stderr().lines().count(), run.stderr());
+            assertTrue(run.stderr().startsWith("test-job: "), run.stderr());
+            assertTrue(run.stderr().contains(args[args.length == 5 ? 2 : 0]), "names the option: " + run.stderr());
+        }
+        assertEquals("test-job: --per-host must be >= 0 (0 for no limit), got -1\n", run("--per-host", "-1", "a").stderr());
+    }
+
+    @Test
+    void helpGivesTheLimitDefaults() {
+        String help = Job.commandLine(new Upper()).getUsageMessage();
+        assertTrue(help.contains("--per-host=N"), help);
+        assertTrue(help.contains("(default: 0, no limit)"), help);
+        assertTrue(help.contains("--retries=N"), help);
+        assertTrue(help.contains("(default: 2)"), help);
+    }
 }

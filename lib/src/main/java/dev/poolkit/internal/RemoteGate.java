@@ -1,0 +1,126 @@
+package dev.poolkit.internal;
+
+import dev.poolkit.ProcessPool;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The {@link Gate} of a fetcher in a {@link ProcessPool} worker: leave to send comes from the
+ * parent over the wire ({@link GateWire}), so that a limit holds across all the workers. Pauses
+ * are also kept here, and the parent passes each on to the other workers, so that a pause costs
+ * no round trip while there are no limits.
+ *
+ * <p>Until {@link #serve} connects the wire (or if it never does), the limits are kept locally.
+ */
+public final class RemoteGate implements Gate {
+    // One wire per worker process, shared by every fetcher in it.
+    private static final HostGate PAUSES = new HostGate(Limits.NONE);
+    private static final ConcurrentHashMap<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private static final AtomicLong tickets = new AtomicLong();
+    private static volatile Consumer<String> toParent;
+
+    private final Limits limits;
+    private final HostGate unconnected;
+
+    private RemoteGate(Limits limits) {
+        this.limits = limits;
+        this.unconnected = new HostGate(limits);
+    }
+
+    static Gate of(Limits limits) {
+        return new RemoteGate(limits);
+    }
+
+    /**
+     * Connects the wire: gate messages go out through {@code out}, and the parent's come in on
+     * {@code lines}, which are returned without them (the tasks alone).
+     *
+     * <p>The parent's replies are read only when the caller asks for its next task. That is
+     * prompt enough because the parent never sends more tasks than the worker can queue, so the
+     * caller never stops reading for long.
+     */
+    public static Iterator<String> serve(Iterator<String> lines, Consumer<String> out) {
+        toParent = out;
+        return new Iterator<>() {
+            String next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && lines.hasNext()) {
+                    String line = lines.next();
+                    if (GateWire.isGate(line)) fromParent(line);
+                    else next = line;
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                String line = next;
+                next = null;
+                return line;
+            }
+        };
+    }
+
+    private static void fromParent(String line) {
+        GateWire.Message m = GateWire.read(line);
+        switch (m.type()) {
+            case "granted" -> {
+                CompletableFuture<Void> f = waiting.remove(m.ticket());
+                if (f != null) f.complete(null);
+                else toParent.accept(GateWire.release(m.ticket())); // its asker gave up: give it back
+            }
+            case "pause" -> PAUSES.pause(m.host(), Duration.ofMillis(m.millis()).toNanos());
+            default -> System.err.println("unexpected gate message from the parent: " + line);
+        }
+    }
+
+    @Override
+    public Permit acquire(URI uri) throws InterruptedException {
+        PAUSES.acquire(uri).close(); // waits out a pause, if any
+        if (limits.none()) return NONE;
+        Consumer<String> out = toParent;
+        if (out == null) return unconnected.acquire(uri);
+        long ticket = tickets.incrementAndGet();
+        var granted = new CompletableFuture<Void>();
+        waiting.put(ticket, granted);
+        out.accept(GateWire.acquire(ticket, Gate.hostKey(uri), limits));
+        try {
+            granted.get();
+        } catch (InterruptedException e) {
+            if (waiting.remove(ticket) == null) out.accept(GateWire.release(ticket)); // granted meanwhile
+            throw e;
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return new Permit() {
+            private boolean closed;
+
+            @Override
+            public synchronized void close() {
+                if (closed) return;
+                closed = true;
+                out.accept(GateWire.release(ticket));
+            }
+        };
+    }
+
+    @Override
+    public void pause(URI uri, Duration pause) {
+        String host = Gate.hostKey(uri);
+        PAUSES.pause(host, pause.toNanos());
+        Consumer<String> out = toParent;
+        if (out != null) out.accept(GateWire.pause(host, pause.toMillis()));
+        else unconnected.pause(host, pause.toNanos());
+    }
+}
