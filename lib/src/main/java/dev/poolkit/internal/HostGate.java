@@ -59,6 +59,18 @@ public final class HostGate implements Gate {
         }
     }
 
+    /** Threads waiting for {@code hostKey}'s leave; for tests. */
+    int waiters(String hostKey) {
+        Host h = hosts.get(hostKey);
+        return h == null ? 0 : h.waiters();
+    }
+
+    /** How often a waiter for {@code hostKey} woke up; for tests. */
+    long wakeups(String hostKey) {
+        Host h = hosts.get(hostKey);
+        return h == null ? 0 : h.wakeups();
+    }
+
     private long nextGap() {
         double jitter = limits.jitter();
         if (jitter == 0) return meanGapNanos;
@@ -67,13 +79,17 @@ public final class HostGate implements Gate {
 
     private final class Host {
         private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
+        private final Condition changed = lock.newCondition();  // timed waits: pause and rate
+        // Waits for a request in flight to end. Each end wakes one waiter, not all: with
+        // thousands waiting for one host, waking them all at every release costs O(n) each.
+        private final Condition slotFree = lock.newCondition();
         // Guarded by lock.
         private int inFlight;
         private long nextStart;      // System.nanoTime() before which no request starts (rate)
         private long pausedUntil;    // the end of a Retry-After pause
         private boolean started;     // nextStart is set
         private boolean paused;      // pausedUntil is set
+        private long wakeups;
 
         Permit acquire() throws InterruptedException {
             lock.lockInterruptibly();
@@ -82,10 +98,13 @@ public final class HostGate implements Gate {
                     long now = System.nanoTime();
                     if (paused && pausedUntil - now > 0) {
                         changed.awaitNanos(pausedUntil - now);
+                        wakeups++;
                     } else if (limits.perHost() > 0 && inFlight >= limits.perHost()) {
-                        changed.await();
+                        slotFree.await();
+                        wakeups++;
                     } else if (meanGapNanos > 0 && started && nextStart - now > 0) {
                         changed.awaitNanos(nextStart - now);
+                        wakeups++;
                     } else {
                         inFlight++;
                         if (meanGapNanos > 0) {
@@ -95,6 +114,10 @@ public final class HostGate implements Gate {
                         return new Once(this);
                     }
                 }
+            } catch (InterruptedException e) {
+                // This thread may have been the one woken for a free slot: wake another instead.
+                if (limits.perHost() > 0 && inFlight < limits.perHost()) slotFree.signal();
+                throw e;
             } finally {
                 lock.unlock();
             }
@@ -104,7 +127,25 @@ public final class HostGate implements Gate {
             lock.lock();
             try {
                 inFlight--;
-                changed.signalAll();
+                slotFree.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        int waiters() {
+            lock.lock();
+            try {
+                return lock.getWaitQueueLength(changed) + lock.getWaitQueueLength(slotFree);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        long wakeups() {
+            lock.lock();
+            try {
+                return wakeups;
             } finally {
                 lock.unlock();
             }
