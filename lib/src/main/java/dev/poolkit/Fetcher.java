@@ -155,7 +155,8 @@ public final class Fetcher implements AutoCloseable {
      */
     public Page get(String url) throws FetchException, InterruptedException {
         URI uri = parse(url);
-        return retrier.run(uri, () -> attempt(url, uri), Page::withAttempts, FetchException::withAttempts);
+        URI[] lastHop = {uri}; // a Retry-After pauses the host that sent it, maybe one redirected to
+        return retrier.run(() -> lastHop[0], () -> attempt(url, uri, lastHop), Page::withAttempts, FetchException::withAttempts);
     }
 
     @Override
@@ -166,7 +167,7 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /** One attempt: the request and its redirects, all within one deadline. */
-    private Page attempt(String url, URI uri) throws FetchException, InterruptedException {
+    private Page attempt(String url, URI uri, URI[] lastHop) throws FetchException, InterruptedException {
         Deadline deadline = null;
         URI hop = uri;
         Set<URI> visited = null;
@@ -177,6 +178,7 @@ public final class Fetcher implements AutoCloseable {
                 // The deadline starts once the first request may go: waiting for a host's turn
                 // under --per-host or --rate is not the server being slow.
                 if (deadline == null) deadline = Deadline.after(timeout);
+                lastHop[0] = hop;
                 exchange = send(url, hop, deadline);
             }
             String location = Redirects.isRedirect(exchange.status()) ? exchange.header("location") : null;

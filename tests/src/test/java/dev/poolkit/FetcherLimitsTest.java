@@ -120,6 +120,22 @@ class FetcherLimitsTest {
     }
 
     @Test
+    void retryAfterPausesTheHostThatSentItAfterARedirect() throws Exception {
+        server.route("/moved", (n, ex) -> new TestServer.Reply(302, java.util.Map.of("Location", server.url("/busy")), 0));
+        server.route("/busy", (n, ex) -> TestServer.Reply.retryAfter(429, "1"));
+        server.route("/other", (n, ex) -> TestServer.Reply.ok());
+        // localhost and 127.0.0.1 are two hosts to the gate, served by the same server.
+        String moved = server.url("/moved").replace("127.0.0.1", "localhost");
+        try (var fetcher = Fetcher.builder().retries(0).build()) {
+            var e = assertThrows(HttpStatusException.class, () -> fetcher.get(moved));
+            assertEquals(429, e.status());
+            fetcher.get(server.url("/other"));
+        }
+        long gap = millis(server.arrivals("/other").getFirst() - server.arrivals("/busy").getFirst());
+        assertTrue(gap >= 1_000, "the host that sent the 429 was asked again " + gap + " ms after it");
+    }
+
+    @Test
     void retryAfterLongerThanTheCapFailsAtOnce() throws Exception {
         server.route("/busy", (n, ex) -> TestServer.Reply.retryAfter(429, "3600"));
         try (var fetcher = Fetcher.builder().retryAfterCap(Duration.ofSeconds(5)).build()) {

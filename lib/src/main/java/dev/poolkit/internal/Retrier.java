@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * Sends a request again when the failure may pass: connect failures, timeouts, resets, and
@@ -65,6 +66,15 @@ public final class Retrier {
 
     public <T> T run(URI uri, Attempt<T> attempt, Tag<T> tagResult, Tag<FetchException> tagError)
             throws FetchException, InterruptedException {
+        return run(() -> uri, attempt, tagResult, tagError);
+    }
+
+    /**
+     * As {@link #run(URI, Attempt, Tag, Tag)}, where {@code lastHop} says which URL the failed
+     * attempt's last answer came from: after a redirect, a Retry-After pauses that host.
+     */
+    public <T> T run(Supplier<URI> lastHop, Attempt<T> attempt, Tag<T> tagResult, Tag<FetchException> tagError)
+            throws FetchException, InterruptedException {
         for (int n = 1; ; n++) {
             try {
                 T result = attempt.run();
@@ -74,7 +84,7 @@ public final class Retrier {
                 Duration retryAfter = e instanceof HttpStatusException h ? retryAfter(h).orElse(null) : null;
                 if (retryAfter != null) {
                     if (retryAfter.compareTo(retryAfterCap) > 0) throw tagError.with(tooLong((HttpStatusException) e, retryAfter), n);
-                    gate.pause(uri, retryAfter); // the next attempt waits for it in the gate, with every other request to the host
+                    gate.pause(lastHop.get(), retryAfter); // the next attempt waits for it in the gate, with every other request to the host
                 }
                 if (n > retries) throw n == 1 ? e : tagError.with(e, n);
                 if (retryAfter == null) sleeper.sleep(backoff(n));
