@@ -136,6 +136,34 @@ class FetcherLimitsTest {
     }
 
     @Test
+    void a503WithAHugeBodyIsRetriedNotTakenForTooLarge() throws Exception {
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", ex -> {
+            try (ex) {
+                boolean first = calls.incrementAndGet() <= 2;
+                byte[] chunk = new byte[64 * 1024];
+                // The first with its length declared, the second chunked: both far over maxBytes.
+                ex.sendResponseHeaders(first ? 503 : 200, calls.get() == 1 ? 64L * chunk.length : calls.get() == 2 ? 0 : 2);
+                try (var out = ex.getResponseBody()) {
+                    if (first) for (int i = 0; i < 64; i++) out.write(chunk);
+                    else out.write("ok".getBytes());
+                } catch (java.io.IOException clientLeft) {
+                    // the client stopped reading the error page: expected
+                }
+            }
+        });
+        http.start();
+        try (var fetcher = Fetcher.builder().maxBytes(1024).retries(2).backoff(Duration.ZERO, Duration.ZERO).build()) {
+            Page page = fetcher.get("http://127.0.0.1:" + http.getAddress().getPort() + "/");
+            assertEquals(200, page.status());
+            assertEquals(3, page.attempts());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void retryAfterLongerThanTheCapFailsAtOnce() throws Exception {
         server.route("/busy", (n, ex) -> TestServer.Reply.retryAfter(429, "3600"));
         try (var fetcher = Fetcher.builder().retryAfterCap(Duration.ofSeconds(5)).build()) {
