@@ -74,18 +74,20 @@ public final class Bodies {
         if (contentEncoding == null || body.length == 0) return body;
         String coding = contentEncoding.strip().toLowerCase(Locale.ROOT);
         InputStream in;
+        Inflater inflater = null;
         if (coding.equals("gzip") || coding.equals("x-gzip")) {
             in = new GZIPInputStream(new java.io.ByteArrayInputStream(body));
         } else if (coding.equals("deflate")) {
             // Meant to be zlib-wrapped, but some servers send raw deflate: a zlib stream's first
             // byte says compression method 8 and its first two bytes are a multiple of 31.
             boolean zlib = body.length >= 2 && (body[0] & 0x0F) == 8 && (((body[0] & 0xFF) << 8) | (body[1] & 0xFF)) % 31 == 0;
-            in = new InflaterInputStream(new java.io.ByteArrayInputStream(body), new Inflater(!zlib));
+            inflater = new Inflater(!zlib);
+            in = new InflaterInputStream(new java.io.ByteArrayInputStream(body), inflater);
         } else {
             return body;
         }
         try (in) {
-            var out = new ByteArrayOutputStream(Math.min(body.length * 4, 1 << 20));
+            var out = new ByteArrayOutputStream((int) Math.min(body.length * 4L, 1 << 20));
             byte[] buffer = new byte[16 * 1024];
             long total = 0;
             for (int n; (n = in.read(buffer)) != -1; ) {
@@ -94,6 +96,9 @@ public final class Bodies {
                 out.write(buffer, 0, n);
             }
             return out.toByteArray();
+        } finally {
+            // An Inflater we made holds native memory until end(), not until it is collected.
+            if (inflater != null) inflater.end();
         }
     }
 
