@@ -2,6 +2,7 @@ package poolkit.micro;
 
 import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
+import dev.poolkit.Page;
 import dev.poolkit.Result;
 import dev.poolkit.internal.Json;
 import dev.poolkit.internal.Wire;
@@ -23,9 +24,11 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -95,7 +98,8 @@ public class Lines {
     /** The floor: buffered, no write(2) per line (what bench.java's baseline does). */
     @Benchmark
     public void jacksonToFileBuffered() throws IOException {
-        Json.MAPPER.writeValue(jacksonBuffered, RESULT.toMap());
+        // Not MAPPER.writeValue(stream, ...): it flushes the stream after every value.
+        jacksonBuffered.write(Json.MAPPER.writeValueAsBytes(RESULT.toMap()));
         jacksonBuffered.write('\n');
     }
 
@@ -111,6 +115,16 @@ public class Lines {
     @Benchmark
     public String jacksonToString() throws IOException {
         return Json.MAPPER.writeValueAsString(RESULT.toMap());
+    }
+
+    /** The async template's handler, less the fetch: the bench's ~2 KB page and its title. */
+    static final Page PAGE = new Page("http://127.0.0.1:8080/page/1", 200, Map.of("content-type", List.of("text/html")),
+            ("<!doctype html><html><head><title>Bench page</title></head><body><p>" + "poolkit ".repeat(240) + "</p></body></html>")
+                    .getBytes(StandardCharsets.UTF_8));
+
+    @Benchmark
+    public String pageTitle() {
+        return PAGE.title();
     }
 
     @Benchmark
