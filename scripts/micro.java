@@ -14,7 +14,9 @@
 
 package poolkit.micro;
 
-import picocli.CommandLine;
+import dev.poolkit.cli.Job;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -45,12 +47,18 @@ class Micro implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
+        String[] args = jmhArgs.toArray(String[]::new);
+        try {
+            new CommandLineOptions(args); // JMH's own check, for a one-line usage error instead of its help page
+        } catch (CommandLineOptionException e) {
+            throw new Job.UsageError(e.getMessage() + " (see: micro -- -h)");
+        }
+        org.openjdk.jmh.Main.main(args);
         return 0;
     }
 
     public static void main(String[] args) {
-        var commandLine = new CommandLine(new Micro());
+        var commandLine = Job.commandLine(new Micro());
         // JMH's options (-f, -wi, -prof ...) are not ours: hand them on untouched.
         commandLine.setUnmatchedOptionsArePositionalParams(true);
         System.exit(commandLine.execute(args));
