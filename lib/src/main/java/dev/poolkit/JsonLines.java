@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -97,22 +98,31 @@ public final class JsonLines {
 
         /** Writes any map as one line. */
         public void write(Map<String, ?> object) {
-            byte[] line;
-            try {
-                line = Json.MAPPER.writeValueAsBytes(object);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
-            }
+            byte[] line = line(object);
             synchronized (this) {
                 try {
+                    // One write: to a file, that is one write(2) per line, and the line is whole
+                    // in the OS before the next begins.
                     out.write(line);
-                    out.write('\n');
                     out.flush();
                     lines++;
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);
                 }
             }
+        }
+
+        /** The object's JSON and the newline, in one array. */
+        static byte[] line(Map<String, ?> object) {
+            byte[] json;
+            try {
+                json = Json.MAPPER.writeValueAsBytes(object);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+            }
+            byte[] line = Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
+            return line;
         }
 
         /** How many lines this writer has written. */

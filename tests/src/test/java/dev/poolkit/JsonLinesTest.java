@@ -80,6 +80,57 @@ class JsonLinesTest {
     }
 
     @Test
+    void eachLineReachesTheStreamInOneWriteWithItsNewline() throws Exception {
+        // What the OS sees for a file: one write(2) per line, so a kill between two writes never
+        // leaves a line without its newline.
+        var writes = new ArrayList<String>();
+        var recording = new OutputStream() {
+            @Override
+            public void write(int b) {
+                writes.add(String.valueOf((char) b));
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        };
+        try (var writer = JsonLines.writer(recording)) {
+            writer.accept(Result.success("http://a/", 200, 12, Fields.of("title", "A")));
+            writer.accept(Result.failure("http://b/", 503, "HTTP 503", 3));
+        }
+
+        assertEquals(List.of(
+                "{\"item\":\"http://a/\",\"ok\":true,\"status\":200,\"error\":null,\"millis\":12,\"title\":\"A\"}\n",
+                "{\"item\":\"http://b/\",\"ok\":false,\"status\":503,\"error\":\"HTTP 503\",\"millis\":3}\n"), writes);
+    }
+
+    @Test
+    void resultsWrittenFromManyVirtualThreadsAreWholeAndCorrect() throws Exception {
+        // Every record comes from a new virtual thread in AsyncPool: the shared buffer pool must
+        // never hand one thread's buffer to another while in use.
+        var out = new ByteArrayOutputStream();
+        int count = 2_000;
+        try (var writer = JsonLines.writer(out);
+             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                executor.execute(() -> writer.accept(Result.success("item-" + n, 200, n, Fields.of("text", ("x" + n).repeat(n % 50)))));
+            }
+        }
+
+        var seen = new HashSet<String>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            Map<String, Object> object = JsonLines.parse(line, "line");
+            int n = ((Number) object.get("millis")).intValue();
+            assertEquals("item-" + n, object.get("item"));
+            assertEquals(("x" + n).repeat(n % 50), object.get("text"));
+            assertTrue(seen.add((String) object.get("item")));
+        }
+        assertEquals(count, seen.size());
+    }
+
+    @Test
     void handlerFieldsCannotOverwriteTheResultsOwn() throws Exception {
         var out = new ByteArrayOutputStream();
         try (var writer = JsonLines.writer(out)) {

@@ -171,11 +171,14 @@ class TemplatesTest {
     void scriptsCompileAndAnswerAUsageErrorWithOneLine() throws Exception {
         Command bench = Command.jbang(Command.ROOT, null, "bench@.", "--workloads", "1m");
         Command demoSite = Command.jbang(Command.ROOT, null, "demo-site@.", "--pages", "many");
+        Command micro = Command.jbang(Command.ROOT, null, "micro@.", "-wi", "x");
 
         assertEquals(2, bench.exitCode(), bench::toString);
         assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k])"), bench.errorLines());
         assertEquals(2, demoSite.exitCode(), demoSite::toString);
         assertEquals(1, demoSite.errorLines().size(), demoSite::toString);
+        assertEquals(2, micro.exitCode(), micro::toString);
+        assertEquals(List.of("micro: Cannot parse argument 'x' of option wi (see: micro -- -h)"), micro.errorLines());
     }
 
     /** The records in a JSON Lines file by item, checking there are {@code expected} and none repeats. */
