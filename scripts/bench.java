@@ -492,6 +492,11 @@ class Bench implements Callable<Integer> {
                                 whole.isEmpty() || !haveTime ? "" : String.format(Locale.ROOT, "%.1f", median(whole, Timing::cpu)));
                     }
                 }
+                awaitTraining(work);
+                try (var files = Files.walk(work)) {
+                    // the copies, their AOT caches (tens of MB each) and the outputs
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
             }
             return 0;
         }

@@ -83,6 +83,31 @@ class LaunchCacheTest {
         }
     }
 
+    @Test
+    void theEntryOfAScriptThatIsGoneIsDroppedWhenAnotherIsCached(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        Path gone = scaffold(Files.createDirectories(dir.resolve("gone")), "async");
+        run(dir, cache, gone, "not a url", "-q");
+        awaitTrainingDone(cache);
+        assertTrue(hasFile(cache, "launch"), "the command was not kept in " + cache);
+        Files.delete(gone);
+
+        run(dir, cache, scaffold(Files.createDirectories(dir.resolve("kept")), "threads"), "not a url", "-q");
+
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (entries(cache) != 1) {
+            assertFalse(System.nanoTime() > deadline, "entries in " + cache + ": " + entries(cache));
+            Thread.sleep(100);
+        }
+        awaitTrainingDone(cache);
+    }
+
+    static long entries(Path cache) throws IOException {
+        try (Stream<Path> dirs = Files.list(cache)) {
+            return dirs.count();
+        }
+    }
+
     static String withoutMillis(String records) {
         return records.replaceAll("\"millis\":\\d+", "\"millis\":0");
     }
