@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * Needs, for real figures: {@code apt-get install nginx libnginx-mod-http-echo time wrk}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = Bench.Baseline.class,
+        subcommands = {Bench.Baseline.class, Bench.Startup.class},
         description = {"Benchmarks the templates and a plain java.net.http loop (the baseline) against a local server.",
                 "For real figures install the server first: apt-get install nginx libnginx-mod-http-echo time wrk"})
 class Bench implements Callable<Integer> {
@@ -395,6 +395,187 @@ class Bench implements Callable<Integer> {
                 }
             }
             return 0;
+        }
+    }
+
+    /**
+     * Start-up and warm-up of each template, run as a user runs it: the first run (jbang compiles
+     * the script), warm runs to their first record, and a whole 20k-page run, each with and
+     * without ./jbang's start-up caches (the launch cache, and on JDK 25+ the AOT cache), and with
+     * the script's own java command alone (no wrapper, no jbang) as the floor.
+     */
+    @Command(name = "startup", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Measures each template's cold start, warm start to its first record, and a whole 20k-page run, with and without ./jbang's start-up caches.")
+    static final class Startup implements Callable<Integer> {
+        @Option(names = "--templates", split = ",", defaultValue = "async,threads,hybrid,processes",
+                description = "Templates to measure (default: ${DEFAULT-VALUE}).")
+        List<String> templates;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Warm runs of each; the table shows medians (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--pages", defaultValue = "20000", description = "Pages of the whole run, at c=64 (default: ${DEFAULT-VALUE}); 0: no whole run.")
+        int pages;
+
+        @Option(names = "--whole-runs", defaultValue = "1", description = "Whole runs of each (default: ${DEFAULT-VALUE}).")
+        int wholeRuns;
+
+        @Option(names = "--also", paramLabel = "NAME=JVM_OPTIONS",
+                description = "Also measure the cached set-up with these JVM options (through JDK_JAVA_OPTIONS), e.g. --also c1=-XX:TieredStopAtLevel=1.")
+        Map<String, String> also = new LinkedHashMap<>();
+
+        /** A set-up: its name and the environment it adds. */
+        record Setup(String name, Map<String, String> env, boolean direct) {}
+
+        @Override
+        public Integer call() throws Exception {
+            for (String t : templates) {
+                if (!List.of("async", "threads", "hybrid", "processes").contains(t)) {
+                    throw new Job.UsageError("unknown template: " + t + " (choose from async, threads, hybrid, processes)");
+                }
+            }
+            if (runs < 1) throw new Job.UsageError("--runs must be >= 1, got " + runs);
+            if (pages < 0) throw new Job.UsageError("--pages must be >= 0, got " + pages);
+            var setups = new ArrayList<Setup>(List.of(
+                    new Setup("jbang, no caches (before)", Map.of("POOLKIT_LAUNCH_CACHE", "off", "POOLKIT_AOT", "off"), false),
+                    new Setup("launch cache", Map.of("POOLKIT_AOT", "off"), false),
+                    new Setup("launch cache + AOT cache (after)", Map.of(), false),
+                    new Setup("script's java alone + AOT cache (floor)", Map.of(), true)));
+            also.forEach((name, options) -> setups.add(new Setup("launch cache + AOT + " + name, Map.of("JDK_JAVA_OPTIONS", options), false)));
+            boolean haveTime = Files.isExecutable(Path.of("/usr/bin/time"));
+            try (Server server = Server.start()) {
+                System.out.println(machine(server));
+                Path work = Files.createTempDirectory("poolkit-startup");
+                Path urls = work.resolve("urls.txt");
+                try (BufferedWriter out = Files.newBufferedWriter(urls)) {
+                    for (int i = 1; i <= pages; i++) out.write(server.url() + "/page/" + i + "\n");
+                }
+                String oneUrl = server.url() + "/page/1";
+                System.out.printf(Locale.ROOT, "%n### Start-up: one URL to first record, and %,d pages at c=64 (whole process)%n%n", pages);
+                System.out.println("| template | set-up | cold start s (compiling) | warm start to first record s | one-URL run s | "
+                        + String.format(Locale.ROOT, "%,d", pages) + " pages whole run s | its CPU s |");
+                System.out.println("|---|---|---:|---:|---:|---:|---:|");
+                for (String template : templates) {
+                    // A copy of its own, so that the cold run compiles and the caches start empty.
+                    Path dir = Files.createDirectories(work.resolve(template));
+                    Path script = dir.resolve(template + "_startup.java");
+                    Files.writeString(script, Files.readString(ROOT.resolve("templates/" + template + ".java"))
+                            + "// startup bench " + System.nanoTime() + "\n");
+                    Path cache = dir.resolve("cache");
+                    List<String> args = templateArgs(template);
+                    Timing cold = Timing.of(launch(script, cache, Map.of(), false), dir, oneArgs(oneUrl), haveTime);
+                    awaitTraining(cache);
+                    for (Setup setup : setups) {
+                        List<String> base = launch(script, cache, setup.env(), setup.direct());
+                        var warm = new ArrayList<Timing>();
+                        for (int r = 0; r < runs; r++) {
+                            warm.add(Timing.of(base, dir, oneArgs(oneUrl), haveTime));
+                            awaitTraining(cache);
+                        }
+                        var whole = new ArrayList<Timing>();
+                        for (int r = 0; pages > 0 && r < wholeRuns; r++) {
+                            var wholeArgs = new ArrayList<>(List.of("-i", urls.toString(), "-o", dir.resolve("out.jsonl").toString(), "--overwrite", "-q"));
+                            wholeArgs.addAll(args);
+                            Timing t = Timing.of(base, dir, wholeArgs, haveTime);
+                            long records;
+                            try (var lines = Files.lines(dir.resolve("out.jsonl"))) {
+                                records = lines.count();
+                            }
+                            if (records != pages) System.err.println("bench: warning: " + records + " records for " + pages + " pages from " + template);
+                            whole.add(t);
+                            awaitTraining(cache);
+                        }
+                        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %s | %s |%n", template, setup.name(),
+                                setup == setups.getFirst() ? String.format(Locale.ROOT, "%.2f", cold.firstRecord()) : "",
+                                median(warm, Timing::firstRecord), median(warm, Timing::whole),
+                                whole.isEmpty() ? "" : String.format(Locale.ROOT, "%.2f", median(whole, Timing::whole)),
+                                whole.isEmpty() || !haveTime ? "" : String.format(Locale.ROOT, "%.1f", median(whole, Timing::cpu)));
+                    }
+                }
+                awaitTraining(work);
+                try (var files = Files.walk(work)) {
+                    // the copies, their AOT caches (tens of MB each) and the outputs
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+            return 0;
+        }
+
+        static List<String> oneArgs(String url) {
+            return List.of(url, "-q");
+        }
+
+        static List<String> templateArgs(String template) {
+            return switch (template) {
+                case "hybrid" -> List.of("-p", "2", "-t", "32");
+                case "processes" -> List.of("-p", "8");
+                default -> List.of("-c", "64");
+            };
+        }
+
+        /** The command and environment that start {@code script}: through ./jbang, or its java command alone. */
+        static List<String> launch(Path script, Path cache, Map<String, String> env, boolean direct) throws IOException {
+            var cmd = new ArrayList<String>(List.of("env", "POOLKIT_CACHE_DIR=" + cache));
+            env.forEach((k, v) -> cmd.add(k + "=" + v));
+            if (direct) {
+                // The launch cache's second line is the command, quoted for bash; add the AOT cache as ./jbang does.
+                Path entry;
+                try (var files = Files.walk(cache)) {
+                    entry = files.filter(p -> p.getFileName().toString().equals("launch")).findFirst()
+                            .orElseThrow(() -> new IllegalStateException("no launch cache in " + cache)).getParent();
+                }
+                String aot = Files.exists(entry.resolve("app.aot")) ? "-XX:AOTCache=" + entry.resolve("app.aot") + " -Xlog:aot*=off,cds*=off " : "";
+                cmd.addAll(List.of("bash", "-c", "eval \"c=($(sed -n 2p '" + entry.resolve("launch") + "'))\"; exec \"${c[0]}\" " + aot + "\"${c[@]:1}\" \"$@\"", "startup"));
+            } else {
+                cmd.addAll(List.of(ROOT.resolve("jbang").toString(), script.toString()));
+            }
+            return cmd;
+        }
+
+        /** Waits (at most 2 minutes) for ./jbang's background AOT training to finish, so that it never overlaps a measure. */
+        static void awaitTraining(Path cache) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (System.nanoTime() < deadline && Files.isDirectory(cache)) {
+                try (var files = Files.walk(cache)) {
+                    if (files.noneMatch(p -> p.getFileName().toString().equals("training"))) return;
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        static double median(List<Timing> ts, java.util.function.ToDoubleFunction<Timing> f) {
+            double[] v = ts.stream().mapToDouble(f).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        /** One run: seconds from launch to the first line on stdout, to the end, and its CPU seconds. */
+        record Timing(double firstRecord, double whole, double cpu) {
+            static Timing of(List<String> base, Path dir, List<String> args, boolean haveTime) throws Exception {
+                Path timing = dir.resolve("time.txt");
+                var full = new ArrayList<String>();
+                if (haveTime) full.addAll(List.of("/usr/bin/time", "-f", "%U %S", "-o", timing.toString()));
+                full.addAll(base);
+                full.addAll(args);
+                long start = System.nanoTime();
+                Process p = new ProcessBuilder(full).directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+                p.getOutputStream().close();
+                double first = Double.NaN;
+                try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    if (out.readLine() != null) first = (System.nanoTime() - start) / 1e9;
+                    while (out.readLine() != null) {
+                        // drain
+                    }
+                }
+                p.waitFor();
+                double whole = (System.nanoTime() - start) / 1e9;
+                if (Double.isNaN(first)) first = whole; // the records went to a file
+                double cpu = -1;
+                if (haveTime && Files.exists(timing)) {
+                    String[] t = Files.readString(timing).strip().lines().reduce((a, b) -> b).orElse("").split(" ");
+                    if (t.length == 2) cpu = Double.parseDouble(t[0]) + Double.parseDouble(t[1]);
+                }
+                return new Timing(first, whole, cpu);
+            }
         }
     }
 

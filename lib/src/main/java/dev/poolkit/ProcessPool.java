@@ -3,6 +3,7 @@ package dev.poolkit;
 import dev.poolkit.internal.Check;
 import dev.poolkit.internal.Drain;
 import dev.poolkit.internal.GateServer;
+import dev.poolkit.internal.JvmOptions;
 import dev.poolkit.internal.Outcome;
 import dev.poolkit.internal.RemoteGate;
 import dev.poolkit.internal.Tasks;
@@ -227,15 +228,14 @@ public final class ProcessPool implements Pool {
 
         /**
          * Workers run {@code mainClass} with {@code args}, on this JVM's java, class path and
-         * JVM options (less debugger agents). The main method must build this same pool and call
-         * {@link #serve()} when {@link #isWorker()}.
+         * JVM options, less debugger agents and the options that train or write a class-data or
+         * AOT cache (workers still read the parent's cache, e.g. {@code -XX:AOTCache}). The main
+         * method must build this same pool and call {@link #serve()} when {@link #isWorker()}.
          */
         public Builder worker(Class<?> mainClass, List<String> args) {
             var cmd = new ArrayList<String>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-javaagent")) cmd.add(option);
-            }
+            cmd.addAll(JvmOptions.forWorker(ManagementFactory.getRuntimeMXBean().getInputArguments()));
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(mainClass.getName());

@@ -1,0 +1,154 @@
+package dev.poolkit.e2e;
+
+import dev.poolkit.JsonLines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code ./jbang}'s start-up caches: the launch command kept so that jbang's own JVM is skipped,
+ * and on JDK 25+ the AOT cache trained on a run. Whatever they hold, a run prints the same.
+ */
+class LaunchCacheTest {
+    static final String EDITED_HANDLER = "return Fields.of(\"edited\", true);";
+
+    @Test
+    void anEditedScriptRunsItsNewTextWithoutAWord(@TempDir Path dir) throws Exception {
+        Path script = scaffold(dir, "threads");
+        Path cache = dir.resolve("cache");
+
+        Command first = run(dir, cache, script, "not a url", "-q");
+        Command cached = run(dir, cache, script, "not a url", "-q");
+        Files.writeString(script, Files.readString(script).replaceFirst("Page page = Fetcher[^}]*", EDITED_HANDLER + "\n"));
+        Command edited = run(dir, cache, script, "not a url", "-q");
+
+        assertTrue(hasFile(cache, "launch"), "the command was not kept in " + cache);
+        assertEquals(withoutMillis(first.stdout()), withoutMillis(cached.stdout()), cached::toString);
+        assertTrue(first.stdout().contains("\"error\":\"bad URL"), first::toString);
+        assertEquals(List.of(), cached.errorLines(), cached::toString);
+        Map<String, Object> record = JsonLines.parse(edited.stdout().strip(), "stdout");
+        assertEquals(true, record.get("edited"), edited::toString);
+        assertEquals(List.of(), edited.errorLines(), edited::toString);
+        awaitTrainingDone(cache);
+    }
+
+    @Test
+    void aCacheFolderThatCannotBeWrittenIsNoCache(@TempDir Path dir) throws Exception {
+        Path script = scaffold(dir, "async");
+        // Root may write anywhere it has no permission to: a folder under a plain file cannot exist for anyone.
+        Path cache = Files.writeString(dir.resolve("a-file"), "").resolve("cache");
+
+        Command first = run(dir, cache, script, "not a url", "-q");
+        Command second = run(dir, cache, script, "not a url", "-q");
+
+        for (Command c : List.of(first, second)) {
+            assertEquals(1, c.exitCode(), c::toString);
+            assertTrue(c.stdout().contains("\"error\":\"bad URL"), c::toString);
+            assertEquals(List.of(), c.errorLines(), c::toString);
+        }
+    }
+
+    @Test
+    void aRunTrainsTheAotCacheAndTheNextRunsUseItWithTheSameOutput(@TempDir Path dir) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path script = scaffold(dir, "processes");
+        Path cache = dir.resolve("cache");
+        List<String> items = List.of("not a url", "also not one");
+
+        Command training = run(dir, cache, script, items.get(0), items.get(1), "-p", "2", "-q");
+        awaitTrainingDone(cache);
+        assertTrue(hasFile(cache, "app.aot"), "no AOT cache in " + cache + " after " + training);
+        Command cached = run(dir, cache, script, items.get(0), items.get(1), "-p", "2", "-q");
+
+        for (Command c : List.of(training, cached)) {
+            assertEquals(1, c.exitCode(), c::toString);
+            assertEquals(2, c.stdout().lines().count(), c::toString);
+            assertTrue(c.stdout().lines().allMatch(l -> l.contains("\"error\":\"bad URL")), c::toString);
+            // Neither the JVM's AOT messages nor a worker's complaint about the parent's options.
+            assertEquals(List.of(), c.errorLines(), c::toString);
+        }
+    }
+
+    @Test
+    void theEntryOfAScriptThatIsGoneIsDroppedWhenAnotherIsCached(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        Path gone = scaffold(Files.createDirectories(dir.resolve("gone")), "async");
+        run(dir, cache, gone, "not a url", "-q");
+        awaitTrainingDone(cache);
+        assertTrue(hasFile(cache, "launch"), "the command was not kept in " + cache);
+        Files.delete(gone);
+
+        run(dir, cache, scaffold(Files.createDirectories(dir.resolve("kept")), "threads"), "not a url", "-q");
+
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (entries(cache) != 1) {
+            assertFalse(System.nanoTime() > deadline, "entries in " + cache + ": " + entries(cache));
+            Thread.sleep(100);
+        }
+        awaitTrainingDone(cache);
+    }
+
+    static long entries(Path cache) throws IOException {
+        try (Stream<Path> dirs = Files.list(cache)) {
+            return dirs.count();
+        }
+    }
+
+    static String withoutMillis(String records) {
+        return records.replaceAll("\"millis\":\\d+", "\"millis\":0");
+    }
+
+    static Path scaffold(Path dir, String template) throws IOException {
+        Path script = dir.resolve("S.java");
+        Files.copy(Command.ROOT.resolve("templates/" + template + ".java"), script);
+        return script;
+    }
+
+    static Command run(Path dir, Path cache, Path script, String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<String>(List.of(Command.JBANG, script.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "run", ".out");
+        Path err = Files.createTempFile(dir, "run", ".err");
+        var builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("POOLKIT_CACHE_DIR", cache.toString());
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Command(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    static boolean hasFile(Path cache, String name) throws IOException {
+        if (!Files.isDirectory(cache)) return false;
+        try (Stream<Path> files = Files.walk(cache)) {
+            return files.anyMatch(p -> p.getFileName().toString().equals(name));
+        }
+    }
+
+    /** Polls until the background process that builds the AOT cache has finished, for at most 2 minutes. */
+    static void awaitTrainingDone(Path cache) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (hasFile(cache, "training")) {
+            assertFalse(System.nanoTime() > deadline, "the AOT cache was still being built after 2 minutes");
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.poolkit.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class JvmOptionsTest {
+
+    @Test
+    void workersDoNotInheritOptionsThatTrainOrWriteACache() {
+        List<String> parent = List.of("-Xmx256m", "-XX:AOTCacheOutput=/tmp/app.aot", "-XX:AOTMode=record",
+                "-XX:AOTConfiguration=/tmp/app.aotconf", "-XX:ArchiveClassesAtExit=/tmp/app.jsa",
+                "-XX:+AutoCreateSharedArchive", "-XX:DumpLoadedClassList=/tmp/classes.lst", "-Xshare:dump",
+                "-XX:TieredStopAtLevel=1");
+
+        assertEquals(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), JvmOptions.forWorker(parent));
+    }
+
+    @Test
+    void workersReadTheParentsCacheWhenItExists(@TempDir Path dir) throws Exception {
+        Path aot = Files.createFile(dir.resolve("app.aot"));
+        Path jsa = Files.createFile(dir.resolve("app.jsa"));
+        List<String> parent = List.of("-XX:AOTCache=" + aot, "-Xlog:aot*=off,cds*=off", "-XX:SharedArchiveFile=" + jsa,
+                "-XX:AOTMode=auto");
+
+        assertEquals(parent, JvmOptions.forWorker(parent));
+    }
+
+    @Test
+    void aCacheFileThatDoesNotExistIsNotPassedOn(@TempDir Path dir) {
+        List<String> parent = List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + dir.resolve("not-yet.jsa"),
+                "-XX:AOTCache=" + dir.resolve("gone.aot"), "-Dkept=1");
+
+        assertEquals(List.of("-Dkept=1"), JvmOptions.forWorker(parent));
+    }
+
+    @Test
+    void debuggerAgentsAreNotPassedOn() {
+        assertEquals(List.of("-ea"), JvmOptions.forWorker(List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-javaagent:x.jar", "-ea")));
+    }
+}
