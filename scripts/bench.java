@@ -131,6 +131,11 @@ class Bench implements Callable<Integer> {
             description = "Replace every workload's size (pages, tasks or lines) by N, for a quick check of the bench itself.")
     Integer size;
 
+    @Option(names = "--java-options", paramLabel = "OPTS",
+            description = "JVM options for every target's JVM, given to jbang as --java-options (processes and hybrid pass them on to their workers),"
+                    + " e.g. \"-Xmx256m -XX:TieredStopAtLevel=1\". Default: none.")
+    String javaOptions;
+
     @Override
     public Integer call() throws Exception {
         for (String w : workloads) {
@@ -177,14 +182,14 @@ class Bench implements Callable<Integer> {
             for (int i = 1; i <= w.size(); i++) out.write(server.url() + path + i + "\n");
         }
         System.out.printf(Locale.ROOT, "%n### %s: %,d pages, %d ms server delay, concurrency %d%n%n", w.name(), w.size(), w.delayMillis(), w.concurrency());
-        System.out.printf(Locale.ROOT, "Each command ran as `./jbang COMMAND -i urls.txt -o out.jsonl`, urls.txt holding %s%s1 to %s%s%d"
-                + " (templates also get `--overwrite -q`); load average before: %s.%n%n", server.url(), path, server.url(), path, w.size(), load());
+        System.out.printf(Locale.ROOT, "Each command ran as `./jbang %sCOMMAND -i urls.txt -o out.jsonl`, urls.txt holding %s%s1 to %s%s%d"
+                + " (templates also get `--overwrite -q`); load average before: %s.%n%n", jvm(), server.url(), path, server.url(), path, w.size(), load());
         System.out.println(HEADER);
         System.out.println(RULE);
         for (String target : targets) {
             Path out = work.resolve("out.jsonl");
             List<String> command = command(target, w, urls, out);
-            build(command.get(1));
+            build(script(command));
             List<Measure> measures = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 long accepts = server.accepts();
@@ -207,8 +212,8 @@ class Bench implements Callable<Integer> {
         String shortCommand;
         String target;
         if (w.name().startsWith("inflight")) {
-            command = new ArrayList<>(List.of(ROOT.resolve("jbang").toString(), ROOT.resolve("scripts/bench.java").toString(), "inflight",
-                    "-n", String.valueOf(w.size()), "--sleep-ms", String.valueOf(w.delayMillis()), "-o", out.toString()));
+            command = jbang(ROOT.resolve("scripts/bench.java"), "inflight", "-n", String.valueOf(w.size()),
+                    "--sleep-ms", String.valueOf(w.delayMillis()), "-o", out.toString());
             shortCommand = "`bench@. inflight -n " + w.size() + " --sleep-ms " + w.delayMillis() + "`";
             target = "AsyncPool.of(" + w.size() + ", sleep)";
         } else {
@@ -217,17 +222,17 @@ class Bench implements Callable<Integer> {
             try (BufferedWriter in = Files.newBufferedWriter(input)) {
                 for (int i = 1; i <= w.size(); i++) in.write("item-" + i + "\n");
             }
-            command = new ArrayList<>(List.of(ROOT.resolve("jbang").toString(), script.toString(), "-i", input.toString(), "-o", out.toString()));
+            command = jbang(script, "-i", input.toString(), "-o", out.toString());
             shortCommand = "`TrivialAsync.java -i big.txt -o out.jsonl`";
             target = "async template, trivial handler";
         }
         System.out.printf(Locale.ROOT, "%n### %s: %,d %s%n%n", w.name(), w.size(), w.about());
-        System.out.printf(Locale.ROOT, "Each command ran as `./jbang COMMAND`%s; load average before: %s.%n%n",
+        System.out.printf(Locale.ROOT, "Each command ran as `./jbang %sCOMMAND`%s; load average before: %s.%n%n", jvm(),
                 w.name().startsWith("lines") ? ", TrivialAsync.java being templates/async.java with `return Fields.of(\"length\", url.length());`"
                         + " as handle()'s body, big.txt holding the lines item-1 to item-" + w.size() : "", load());
         System.out.println(HEADER.replace("req", "items").replace("| conns |", "| in flight |"));
         System.out.println(RULE);
-        build(command.get(1));
+        build(script(command));
         List<Measure> measures = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             Measure m = Measure.run(command, work, w.size(), haveTime);
@@ -258,11 +263,26 @@ class Bench implements Callable<Integer> {
         if (p.waitFor() != 0) throw new IllegalStateException("could not build " + script + ": " + output.strip());
     }
 
-    List<String> command(String target, Workload w, Path urls, Path out) {
+    /** {@code ./jbang [--java-options=O]... SCRIPT ARGS...} */
+    List<String> jbang(Path script, String... args) {
         var cmd = new ArrayList<String>();
         cmd.add(ROOT.resolve("jbang").toString());
+        if (javaOptions != null) {
+            for (String o : javaOptions.strip().split("\\s+")) if (!o.isEmpty()) cmd.add("--java-options=" + o);
+        }
+        cmd.add(script.toString());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The script a command runs: the first argument after jbang's own options. */
+    static String script(List<String> command) {
+        return command.stream().skip(1).filter(a -> !a.startsWith("--java-options=")).findFirst().orElseThrow();
+    }
+
+    List<String> command(String target, Workload w, Path urls, Path out) {
         boolean engine = ENGINES.contains(target);
-        cmd.add(ROOT.resolve(engine ? "scripts/bench.java" : "templates/" + target + ".java").toString());
+        var cmd = jbang(ROOT.resolve(engine ? "scripts/bench.java" : "templates/" + target + ".java"));
         if (engine) cmd.addAll(List.of("loop", target));
         cmd.addAll(List.of("-i", urls.toString(), "-o", out.toString()));
         if (!engine) cmd.addAll(List.of("--overwrite", "-q"));
@@ -280,6 +300,13 @@ class Bench implements Callable<Integer> {
             case "processes" -> "processes@. -p " + processes;
             default -> (ENGINES.contains(target) ? "bench@. loop " : "") + target + (ENGINES.contains(target) ? "" : "@.") + " -c " + w.concurrency();
         } + "`";
+    }
+
+    /** How the commands were given JVM options, for the commands printed with the tables. */
+    String jvm() {
+        var options = new StringBuilder();
+        for (String a : jbang(Path.of("x"))) if (a.startsWith("--java-options=")) options.append(a).append(' ');
+        return options.toString();
     }
 
     static String load() throws IOException {
