@@ -194,7 +194,7 @@ class Bench implements Callable<Integer> {
             for (int r = 0; r < runs; r++) {
                 long accepts = server.accepts();
                 Measure m = Measure.run(command, work, w.size(), haveTime);
-                measures.add(m.withConnections(accepts < 0 ? -1 : server.accepts() - accepts));
+                measures.add(m.withConnections(accepts < 0 ? -1 : server.accepts() - accepts - 1));
             }
             System.out.println(Measure.row(target, shortCommand(target, w), measures));
         }
@@ -569,10 +569,18 @@ class Bench implements Callable<Integer> {
             return delays;
         }
 
-        /** Connections nginx has accepted so far (our own status requests reuse one), or -1 without nginx. */
-        long accepts() throws IOException, InterruptedException {
+        /**
+         * Connections nginx has accepted so far, this request's own included (so a difference of two
+         * readings counts one too many), or -1 without nginx.
+         */
+        long accepts() throws IOException {
             if (nginx == null) return -1;
-            String status = client.send(HttpRequest.newBuilder(URI.create(url + "/nginx-status")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            // A connection of its own, closed after: a kept-alive one could time out during a long run.
+            String status;
+            try (var socket = new java.net.Socket(InetAddress.getLoopbackAddress(), URI.create(url).getPort())) {
+                socket.getOutputStream().write("GET /nginx-status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                status = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            }
             // "Active connections: 1 \nserver accepts handled requests\n 5 5 12 \n..."
             Matcher m = Pattern.compile("accepts handled requests\\s+(\\d+)").matcher(status);
             return m.find() ? Long.parseLong(m.group(1)) : -1;
