@@ -211,7 +211,8 @@ class Bench implements Callable<Integer> {
         List<String> command;
         String shortCommand;
         String target;
-        if (w.name().startsWith("inflight")) {
+        boolean inflight = w.name().startsWith("inflight");
+        if (inflight) {
             command = jbang(ROOT.resolve("scripts/bench.java"), "inflight", "-n", String.valueOf(w.size()),
                     "--sleep-ms", String.valueOf(w.delayMillis()), "-o", out.toString());
             shortCommand = "`bench@. inflight -n " + w.size() + " --sleep-ms " + w.delayMillis() + "`";
@@ -228,9 +229,9 @@ class Bench implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%n### %s: %,d %s%n%n", w.name(), w.size(), w.about());
         System.out.printf(Locale.ROOT, "Each command ran as `./jbang %sCOMMAND`%s; load average before: %s.%n%n", jvm(),
-                w.name().startsWith("lines") ? ", TrivialAsync.java being templates/async.java with `return Fields.of(\"length\", url.length());`"
+                !inflight ? ", TrivialAsync.java being templates/async.java with `return Fields.of(\"length\", url.length());`"
                         + " as handle()'s body, big.txt holding the lines item-1 to item-" + w.size() : "", load());
-        System.out.println(HEADER.replace("req", "items").replace("| conns |", "| in flight |"));
+        System.out.println(HEADER.replace("req", "items").replace("| conns |", inflight ? "| in flight |" : "| records |"));
         System.out.println(RULE);
         build(script(command));
         List<Measure> measures = new ArrayList<>();
@@ -238,7 +239,7 @@ class Bench implements Callable<Integer> {
             Measure m = Measure.run(command, work, w.size(), haveTime);
             // The inflight command reports on stdout how many tasks were in flight at once.
             Matcher peak = Pattern.compile("peak in flight: (\\d+)").matcher(Files.readString(work.resolve("stdout.txt")));
-            measures.add(m.withConnections(peak.find() ? Long.parseLong(peak.group(1)) : -1));
+            measures.add(m.withConnections(!inflight ? m.records() : peak.find() ? Long.parseLong(peak.group(1)) : -1));
         }
         System.out.println(Measure.row(target, shortCommand, measures));
         Files.deleteIfExists(out);
