@@ -163,11 +163,15 @@ class Bench implements Callable<Integer> {
                 else pages(w, List.copyOf(chosen), server, work, haveTime);
             }
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            deleteTree(work);
         }
         return 0;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     /** One page workload: every target in turn, then wrk. */
@@ -496,13 +500,15 @@ class Bench implements Callable<Integer> {
     /** nginx on 127.0.0.1 with a config of our own, or the demo site when nginx is not installed. */
     static final class Server implements AutoCloseable {
         private final Process nginx;
+        private final Path dir;
         private final DemoSite site;
         private final String url;
         private final boolean delays;
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-        private Server(Process nginx, DemoSite site, String url, boolean delays) {
+        private Server(Process nginx, Path dir, DemoSite site, String url, boolean delays) {
             this.nginx = nginx;
+            this.dir = dir;
             this.site = site;
             this.url = url;
             this.delays = delays;
@@ -514,7 +520,7 @@ class Bench implements Callable<Integer> {
                 System.err.println("bench: warning: nginx is not installed (apt-get install nginx libnginx-mod-http-echo):"
                         + " using the demo site, which is much slower than nginx and shares the JVM's cores");
                 DemoSite site = DemoSite.start(1, 0);
-                return new Server(null, site, site.url(), false);
+                return new Server(null, null, site, site.url(), false);
             }
             int port;
             try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -549,7 +555,7 @@ class Bench implements Callable<Integer> {
             Process p = new ProcessBuilder(nginxBin.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(), "-e", dir.resolve("error.log").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             String url = "http://127.0.0.1:" + port;
-            var server = new Server(p, null, url, delays);
+            var server = new Server(p, dir, null, url, delays);
             for (int i = 0; ; i++) {
                 try {
                     server.client.send(HttpRequest.newBuilder(URI.create(url + "/page/1")).build(), HttpResponse.BodyHandlers.discarding());
@@ -596,9 +602,13 @@ class Bench implements Callable<Integer> {
         }
 
         @Override
-        public void close() {
-            if (nginx != null) nginx.destroy();
+        public void close() throws Exception {
             if (site != null) site.close();
+            if (nginx == null) return;
+            nginx.destroy();
+            // nginx writes its pid file and logs into dir until it has stopped.
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) nginx.destroyForcibly().waitFor();
+            deleteTree(dir);
         }
     }
 
