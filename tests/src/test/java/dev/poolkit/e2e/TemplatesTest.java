@@ -170,11 +170,23 @@ class TemplatesTest {
     @Test
     void scriptsCompileAndAnswerAUsageErrorWithOneLine() throws Exception {
         Command bench = Command.jbang(Command.ROOT, null, "bench@.", "--workloads", "1m");
+        Command benchTarget = Command.jbang(Command.ROOT, null, "bench@.", "--targets", "engines,curl");
+        Command benchSize = Command.jbang(Command.ROOT, null, "bench@.", "--size", "0");
+        Command benchLoop = Command.jbang(Command.ROOT, null, "bench@.", "loop", "curl", "-i", "urls.txt", "-o", "out.jsonl");
         Command demoSite = Command.jbang(Command.ROOT, null, "demo-site@.", "--pages", "many");
         Command micro = Command.jbang(Command.ROOT, null, "micro@.", "-wi", "x");
 
         assertEquals(2, bench.exitCode(), bench::toString);
-        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k])"), bench.errorLines());
+        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k, inflight-100k, lines-10m])"),
+                bench.errorLines());
+        assertEquals(2, benchTarget.exitCode(), benchTarget::toString);
+        assertEquals(List.of("bench: unknown target: curl (choose from engines, templates, jdk, jdk-default, apache, apache-async, jetty,"
+                + " async, threads, hybrid, processes)"), benchTarget.errorLines());
+        assertEquals(2, benchSize.exitCode(), benchSize::toString);
+        assertEquals(List.of("bench: --size must be >= 1, got 0"), benchSize.errorLines());
+        assertEquals(2, benchLoop.exitCode(), benchLoop::toString);
+        assertEquals(List.of("loop: unknown engine: curl (choose from jdk, jdk-default, apache, apache-async, jetty)"), benchLoop.errorLines());
+        assertTrue(Files.notExists(Command.ROOT.resolve("out.jsonl")), "a usage error writes nothing");
         assertEquals(2, demoSite.exitCode(), demoSite::toString);
         assertEquals(1, demoSite.errorLines().size(), demoSite::toString);
         assertEquals(2, micro.exitCode(), micro::toString);
