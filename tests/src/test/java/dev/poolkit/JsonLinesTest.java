@@ -97,12 +97,12 @@ class JsonLinesTest {
         };
         try (var writer = JsonLines.writer(recording)) {
             writer.accept(Result.success("http://a/", 200, 12, Fields.of("title", "A")));
-            writer.accept(Result.failure("http://b/", 503, "HTTP 503", 3));
+            writer.accept(Result.failure("http://b/", 503, "HTTP 503", "http", 3));
         }
 
         assertEquals(List.of(
-                "{\"item\":\"http://a/\",\"ok\":true,\"status\":200,\"error\":null,\"millis\":12,\"title\":\"A\"}\n",
-                "{\"item\":\"http://b/\",\"ok\":false,\"status\":503,\"error\":\"HTTP 503\",\"millis\":3}\n"), writes);
+                "{\"item\":\"http://a/\",\"ok\":true,\"status\":200,\"error\":null,\"errorKind\":null,\"millis\":12,\"title\":\"A\"}\n",
+                "{\"item\":\"http://b/\",\"ok\":false,\"status\":503,\"error\":\"HTTP 503\",\"errorKind\":\"http\",\"millis\":3}\n"), writes);
     }
 
     @Test
