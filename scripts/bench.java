@@ -930,6 +930,8 @@ class Bench implements Callable<Integer> {
                 return new Timing(first, whole, cpu);
             }
         }
+    }
+
     /** Many sleeping tasks in flight at once in poolkit's AsyncPool: its memory per task in flight. */
     @Command(name = "inflight", description = "Runs N tasks that each sleep, all in flight at once in AsyncPool, writes one JSON line each,"
             + " and prints how many were in flight at once.")
