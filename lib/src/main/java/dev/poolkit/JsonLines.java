@@ -2,6 +2,7 @@ package dev.poolkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.poolkit.internal.Json;
+import dev.poolkit.internal.Tasks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,15 +91,27 @@ public final class JsonLines {
             this.closeOut = closeOut;
         }
 
-        /** Writes the result as one line. */
+        /**
+         * Writes the result as one line. A result whose handler fields cannot be written as JSON
+         * is written as a failure of its item that says so, so that the item still has its record.
+         */
         @Override
         public void accept(Result result) {
-            write(result.toMap());
+            byte[] line;
+            try {
+                line = line(result.toMap());
+            } catch (IllegalArgumentException unwritable) {
+                line = line(Tasks.unwritable(result, unwritable).toMap());
+            }
+            writeLine(line);
         }
 
         /** Writes any map as one line. */
         public void write(Map<String, ?> object) {
-            byte[] line = line(object);
+            writeLine(line(object));
+        }
+
+        private void writeLine(byte[] line) {
             synchronized (this) {
                 try {
                     // One write: to a file, that is one write(2) per line, and the line is whole

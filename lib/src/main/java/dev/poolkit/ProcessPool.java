@@ -170,12 +170,21 @@ public final class ProcessPool implements Pool {
             }
         });
         Drain.run(lines, threadsPerProcess, "worker-", line -> {
-            WorkerSlot.Task task = Wire.readTask(line);
-            String answer = Wire.writeResult(task.id(), Tasks.run(handler, task.item()));
-            synchronized (wire) {
-                wire.println(answer);
-                wire.flush();
-                if (wire.checkError()) throw new IllegalStateException("the parent stopped reading results");
+            try {
+                WorkerSlot.Task task = Wire.readTask(line);
+                String answer = Wire.writeResult(task.id(), Tasks.run(handler, task.item()));
+                synchronized (wire) {
+                    wire.println(answer);
+                    wire.flush();
+                    if (wire.checkError()) throw new IllegalStateException("the parent stopped reading results");
+                }
+            } catch (Throwable e) {
+                // A worker that cannot answer must end: the main thread would otherwise wait on
+                // stdin for ever, and so would the parent for the answer. Dead, it is a crash the
+                // parent sees, and the tasks it held are sent again.
+                System.err.println("poolkit worker cannot go on: " + Tasks.describe(e));
+                System.err.flush();
+                Runtime.getRuntime().halt(70);
             }
         });
     }

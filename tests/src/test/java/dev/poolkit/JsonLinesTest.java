@@ -66,6 +66,25 @@ class JsonLinesTest {
     }
 
     @Test
+    void aResultWhoseFieldsCannotBeWrittenBecomesAFailureOfItsItem() throws Exception {
+        var out = new ByteArrayOutputStream();
+        try (var writer = JsonLines.writer(out)) {
+            // Jackson finds no properties in a plain Object: a handler's bug, not the run's end.
+            writer.accept(Result.success("http://a/", 200, 12, Fields.of("thing", new Object())));
+            writer.accept(Result.success("http://b/", 200, 5, Fields.of("title", "B")));
+        }
+
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        Map<String, Object> a = JsonLines.parse(lines.get(0), "line 1");
+        assertEquals("http://a/", a.get("item"));
+        assertEquals(false, a.get("ok"));
+        assertEquals("handler", a.get("errorKind"));
+        assertTrue(((String) a.get("error")).startsWith("the handler returned fields that cannot be written as JSON: "), a.toString());
+        assertEquals("B", JsonLines.parse(lines.get(1), "line 2").get("title"));
+    }
+
+    @Test
     void resultFieldsKeepTheirOrderAndNullsAreWritten() throws Exception {
         var out = new ByteArrayOutputStream();
         try (var writer = JsonLines.writer(out)) {

@@ -63,6 +63,25 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aResultThatCannotCrossTheWireIsAFailureNotAHang() throws Exception {
+        var input = new ArrayList<>(items(10));
+        input.add(5, "unwritable");
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (var pool = TestWorker.pool(1, 2)) {
+            pool.run(input.iterator(), results::add);
+        }
+
+        Map<String, Result> byItem = byItem(results);
+        assertEquals(Set.copyOf(input), byItem.keySet());
+        assertEquals(11, results.size());
+        Result unwritable = byItem.get("unwritable");
+        assertFalse(unwritable.ok());
+        assertEquals("handler", unwritable.errorKind());
+        assertTrue(unwritable.error().contains("cannot be written as JSON"), unwritable.error());
+        assertEquals(10, results.stream().filter(Result::ok).count());
+    }
+
+    @Test
     void mapReturnsResultsInInputOrder() throws Exception {
         var input = new ArrayList<>(items(50));
         input.add("item-3");

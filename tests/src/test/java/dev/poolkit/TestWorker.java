@@ -13,6 +13,7 @@ import java.util.Map;
  *   <li>{@code crash:CODE}: says "dying now" on stderr and dies with that exit code;</li>
  *   <li>{@code hang}: never returns;</li>
  *   <li>{@code print:TEXT}: prints TEXT on stdout, which must not reach the wire;</li>
+ *   <li>{@code unwritable}: returns a field that cannot be written as JSON;</li>
  *   <li>anything else: answers its own text and the worker's pid.</li>
  * </ul>
  * The one argument is the worker's thread count.
@@ -51,6 +52,8 @@ public final class TestWorker {
             Runtime.getRuntime().halt(Integer.parseInt(item.substring("crash:".length())));
         } else if (item.equals("hang")) {
             new java.util.concurrent.CountDownLatch(1).await(); // until the worker is killed
+        } else if (item.equals("unwritable")) {
+            return Fields.of("thing", new Object());
         } else if (item.startsWith("print:")) {
             System.out.println(item.substring("print:".length()));
             System.out.flush();

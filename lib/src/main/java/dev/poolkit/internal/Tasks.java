@@ -26,6 +26,16 @@ public final class Tasks {
         }
     }
 
+    /**
+     * The failure that stands for {@code result} when its handler's fields cannot be written as
+     * JSON (Jackson finds no properties in an object, say): the item keeps its one record.
+     */
+    public static Result unwritable(Result result, Exception why) {
+        return new Result(result.item(), false, result.status(),
+                "the handler returned fields that cannot be written as JSON: " + describe(why), "handler",
+                result.millis(), Map.of());
+    }
+
     /** The failure's {@code errorKind}: the fetch kind, {@code crash}, or {@code handler} for anything else. */
     public static String kindOf(Throwable e) {
         if (e instanceof FetchException f) return f.kind().label();

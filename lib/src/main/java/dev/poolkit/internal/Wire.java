@@ -27,11 +27,17 @@ public final class Wire {
         }
     }
 
+    /** The answer's line; a result whose fields cannot be written becomes a failure that says so. */
     public static String writeResult(long id, Result result) {
         var map = new LinkedHashMap<String, Object>();
         map.put("id", id);
         map.put("result", result.toMap());
-        return write(map);
+        try {
+            return write(map);
+        } catch (IllegalArgumentException unwritable) {
+            map.put("result", Tasks.unwritable(result, unwritable).toMap());
+            return write(map);
+        }
     }
 
     /** The answer on this line, or {@code null} if it is not one (stray output of the worker). */
