@@ -120,7 +120,7 @@ public class Lines {
     /** The async template's handler, less the fetch: the bench's ~2 KB page and its title. */
     static final Page PAGE = new Page("http://127.0.0.1:8080/page/1", 200, Map.of("content-type", List.of("text/html")),
             ("<!doctype html><html><head><title>Bench page</title></head><body><p>" + "poolkit ".repeat(240) + "</p></body></html>")
-                    .getBytes(StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8), "http://127.0.0.1:8080/page/1", 1);
 
     @Benchmark
     public String pageTitle() {

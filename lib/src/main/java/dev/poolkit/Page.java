@@ -67,6 +67,9 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
         if (declared.isPresent()) return declared.get();
         // ASCII-compatible, so the markup reads the same whatever the real charset is.
         String head = new String(body, 0, Math.min(body.length, PRESCAN_BYTES), StandardCharsets.ISO_8859_1);
+        // The regex costs ~10 µs on a 1 KB head; most pages without a charset header have no
+        // charset in their markup either, and the cheap look settles those.
+        if (!head.toLowerCase(Locale.ROOT).contains("charset")) return StandardCharsets.UTF_8;
         Matcher m = META_CHARSET.matcher(head);
         return m.find() ? forName(m.group(1)).orElse(StandardCharsets.UTF_8) : StandardCharsets.UTF_8;
     }
