@@ -66,9 +66,12 @@ public final class FetchOptions {
     }
 
     private static Duration seconds(String option, double seconds) {
-        if (!(seconds >= 0.001) || seconds > 1e9) {
-            throw new Job.UsageError(option + " must be at least 0.001 seconds, got " + seconds);
-        }
+        return seconds(option, seconds, 0.001, option + " must be at least 0.001 seconds, got " + seconds);
+    }
+
+    /** {@code seconds} as a Duration, if it is at least {@code min} and at most 1e9; else {@code error}. */
+    static Duration seconds(String option, double seconds, double min, String error) {
+        if (!(seconds >= min) || seconds > 1e9) throw new Job.UsageError(error);
         return Duration.ofNanos((long) (seconds * 1e9));
     }
 

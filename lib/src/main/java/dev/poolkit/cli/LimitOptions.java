@@ -55,7 +55,6 @@ public final class LimitOptions {
     }
 
     private static Duration seconds(String option, double s) {
-        if (!(s >= 0) || s > 1e9) throw new Job.UsageError(option + " must be a number of seconds >= 0, got " + s);
-        return Duration.ofNanos((long) (s * 1e9));
+        return FetchOptions.seconds(option, s, 0, option + " must be a number of seconds >= 0, got " + s);
     }
 }
