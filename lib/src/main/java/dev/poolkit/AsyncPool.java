@@ -6,8 +6,12 @@ import dev.poolkit.internal.Tasks;
 
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -43,29 +47,100 @@ public final class AsyncPool implements Pool {
     @Override
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         synchronized (running) {
-            var outcome = new Outcome(sink);
-            var slots = new Semaphore(concurrency);
+            var run = new Run(items, new Outcome(sink));
             // close() of this executor waits for every task it started, also when we leave by an exception.
             try (var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory())) {
+                run.executor = executor;
                 try {
-                    while (!outcome.broken() && items.hasNext()) {
-                        slots.acquire();
-                        String item = items.next();
-                        executor.execute(() -> {
-                            try {
-                                outcome.accept(Tasks.run(handler, item));
-                            } catch (RuntimeException sinkFailed) {
-                                // kept by outcome, which stops the feeding and rethrows it from finish()
-                            } finally {
-                                slots.release();
-                            }
-                        });
-                    }
+                    run.start(concurrency);
+                    run.finished.await();
                 } catch (InterruptedException e) {
+                    run.stopping = true;
                     executor.shutdownNow(); // abandon work in flight, as Pool.run says: close() then waits for it to end
                     throw e;
                 }
             }
+            return run.finish();
+        }
+    }
+
+    /**
+     * One run. Up to {@code concurrency} chains of tasks: a task, once its item is done, reads
+     * the next item and starts the task for it, so a slot passes from task to task without a
+     * semaphore and without waking the thread that called run() for every item.
+     */
+    private final class Run {
+        private final Iterator<String> items;
+        private final Outcome outcome;
+        private final ReentrantLock reading = new ReentrantLock(); // not synchronized: reading may block (stdin)
+        private final AtomicInteger chains = new AtomicInteger(1); // the starter holds one until all have started
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private volatile RuntimeException inputFailure;
+        private volatile boolean stopping;
+        private ExecutorService executor;
+
+        Run(Iterator<String> items, Outcome outcome) {
+            this.items = items;
+            this.outcome = outcome;
+        }
+
+        /** Starts a chain per item up to {@code concurrency}, reading as it goes, from the caller. */
+        void start(int concurrency) {
+            for (int i = 0; i < concurrency; i++) {
+                String item = next();
+                if (item == null) break;
+                chains.incrementAndGet();
+                executor.execute(() -> work(item));
+            }
+            chainEnded();
+        }
+
+        private void work(String item) {
+            String next = runThenRead(item);
+            if (next == null) return;
+            try {
+                executor.execute(() -> work(next));
+            } catch (RejectedExecutionException interrupted) {
+                work(next); // run() was interrupted after the item was read: it still gets its result, here
+            }
+        }
+
+        /** Runs {@code item}, then reads the next one; with none, this chain ends. */
+        private String runThenRead(String item) {
+            boolean ran = false;
+            try {
+                outcome.accept(Tasks.run(handler, item));
+                ran = true;
+            } catch (RuntimeException sinkFailed) {
+                ran = true; // kept by outcome, which stops the reading and rethrows it from finish()
+            } finally {
+                if (!ran) chainEnded(); // an Error ends this chain, and no item is read for it
+            }
+            String next = next();
+            if (next == null) chainEnded();
+            return next;
+        }
+
+        /** The next item, or null at the end of the input, after a failure, or once interrupted. */
+        private String next() {
+            reading.lock();
+            try {
+                if (stopping || inputFailure != null || outcome.broken() || !items.hasNext()) return null;
+                return items.next();
+            } catch (RuntimeException e) {
+                inputFailure = e;
+                return null;
+            } finally {
+                reading.unlock();
+            }
+        }
+
+        private void chainEnded() {
+            if (chains.decrementAndGet() == 0) finished.countDown();
+        }
+
+        Summary finish() {
+            if (inputFailure != null) throw inputFailure;
             return outcome.finish();
         }
     }

@@ -8,6 +8,7 @@ import dev.poolkit.internal.Redirects;
 import dev.poolkit.internal.Gate;
 import dev.poolkit.internal.Retrier;
 import dev.poolkit.internal.Version;
+import dev.poolkit.internal.Watchdog;
 
 import javax.net.ssl.SSLException;
 import java.io.EOFException;
@@ -32,12 +33,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches pages over HTTP: one shared client, a deadline that covers the whole answer, a cap on
@@ -97,6 +97,7 @@ public final class Fetcher implements AutoCloseable {
     private final HttpResponse.BodyHandler<byte[]> bodies;
     private final Gate gate;
     private final Retrier retrier;
+    private final Watchdog watchdog;
 
     private Fetcher(Builder b) {
         // Virtual threads for the client's own tasks measured twice as fast in steady state as
@@ -121,6 +122,7 @@ public final class Fetcher implements AutoCloseable {
         this.bodies = Bodies.capped(maxBytes);
         this.gate = Gate.of(new Gate.Limits(b.perHost, b.rate, b.rateJitter));
         this.retrier = new Retrier(b.retries, b.backoffBase, b.backoffCap, b.retryAfterCap, gate);
+        this.watchdog = new Watchdog("poolkit-deadlines", Duration.ofMillis(100));
     }
 
     /** The fetcher shared by this JVM: the defaults, unless {@link #setShared} replaced it. */
@@ -164,6 +166,7 @@ public final class Fetcher implements AutoCloseable {
         if (this == shared) return;
         client.close();
         executor.close();
+        watchdog.close();
     }
 
     /** One attempt: the request and its redirects, all within one deadline. */
@@ -217,23 +220,25 @@ public final class Fetcher implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new FetchException(url, Kind.BAD_URL, "bad URL: " + hop + " (" + oneLine(e.getMessage()) + ")", e);
         }
-        long remaining = deadline.remainingNanos();
-        if (remaining <= 0) throw timedOut(url, hop);
-        // java.net.http's own request timeout ends when the headers arrive (JDK-8258397); waiting
-        // on the future covers the body too, and cancelling it aborts the exchange and closes its
-        // connection (JDK 16+), at no cost per request beyond the timed wait.
+        if (deadline.remainingNanos() <= 0) throw timedOut(url, hop);
+        // java.net.http's own request timeout ends when the headers arrive (JDK-8258397). The
+        // watchdog cancels the future at the deadline instead, which covers the body too and
+        // aborts the exchange and closes its connection (JDK 16+).
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, bodies);
+        Watchdog.Watch watch = watchdog.watch(future, deadline.endNanos());
         HttpResponse<byte[]> response;
         try {
-            response = future.get(remaining, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw timedOut(url, hop);
+            response = future.get();
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | CancellationException e) {
+            // Cancelled by the watchdog, the future ends either way ("Request cancelled").
+            if (watch.expired()) throw timedOut(url, hop);
+            if (e instanceof CancellationException c) throw c;
             throw failure(url, hop, e.getCause());
+        } finally {
+            watch.done();
         }
         var responseHeaders = new LinkedHashMap<String, List<String>>();
         response.headers().map().forEach((k, v) -> responseHeaders.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));

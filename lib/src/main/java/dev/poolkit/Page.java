@@ -24,7 +24,10 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
     private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*[\"']?\\s*([\\w.:-]+)");
     // <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
     private static final Pattern META_CHARSET = Pattern.compile("(?i)<meta\\s[^>]*?charset\\s*=\\s*[\"']?\\s*([\\w.:-]+)");
-    private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+    private static final Pattern TITLE = Pattern.compile("(?is)<title(?=[\\s/>])[^>]*>(.*?)</title>");
+    private static final byte[] TITLE_OPEN = "<title".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TITLE_CLOSE = "</title>".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHARSET_WORD = "charset".getBytes(StandardCharsets.US_ASCII);
     /** How far into the body a {@code <meta>} charset is looked for, as browsers do. */
     private static final int PRESCAN_BYTES = 1024;
 
@@ -49,9 +52,22 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
 
     /** The text of the page's {@code <title>}, whitespace collapsed; {@code null} if it has none. */
     public String title() {
-        Matcher m = TITLE.matcher(text());
-        if (!m.find()) return null;
-        return unescape(m.group(1).replaceAll("\\s+", " ").strip());
+        Charset charset = charset();
+        String raw;
+        if (asciiCompatible(charset)) {
+            // Found in the bytes, and only the title decoded: decoding the whole page and running
+            // a regex over it was most of this method's cost.
+            int open = titleTag();
+            int start = open < 0 ? -1 : indexOf((byte) '>', open + TITLE_OPEN.length) + 1;
+            int end = start <= 0 ? -1 : indexOfIgnoreCase(TITLE_CLOSE, start, body.length);
+            if (end < 0) return null;
+            raw = new String(body, start, end - start, charset);
+        } else {
+            Matcher m = TITLE.matcher(text());
+            if (!m.find()) return null;
+            raw = m.group(1);
+        }
+        return unescape(collapseWhitespace(raw).strip());
     }
 
     /** This page, saying it took {@code attempts} attempts. */
@@ -65,12 +81,12 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
         if (startsWith(0xFF, 0xFE)) return StandardCharsets.UTF_16LE;
         Optional<Charset> declared = header("content-type").flatMap(Page::charsetIn);
         if (declared.isPresent()) return declared.get();
-        // ASCII-compatible, so the markup reads the same whatever the real charset is.
-        String head = new String(body, 0, Math.min(body.length, PRESCAN_BYTES), StandardCharsets.ISO_8859_1);
+        int prescan = Math.min(body.length, PRESCAN_BYTES);
         // The regex costs ~10 µs on a 1 KB head; most pages without a charset header have no
-        // charset in their markup either, and the cheap look settles those.
-        if (!head.toLowerCase(Locale.ROOT).contains("charset")) return StandardCharsets.UTF_8;
-        Matcher m = META_CHARSET.matcher(head);
+        // charset in their markup either, and a look at the bytes settles those.
+        if (indexOfIgnoreCase(CHARSET_WORD, 0, prescan) < 0) return StandardCharsets.UTF_8;
+        // ASCII-compatible, so the markup reads the same whatever the real charset is.
+        Matcher m = META_CHARSET.matcher(new String(body, 0, prescan, StandardCharsets.ISO_8859_1));
         return m.find() ? forName(m.group(1)).orElse(StandardCharsets.UTF_8) : StandardCharsets.UTF_8;
     }
 
@@ -91,6 +107,59 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
         if (body.length < prefix.length) return false;
         for (int i = 0; i < prefix.length; i++) if ((body[i] & 0xFF) != prefix[i]) return false;
         return true;
+    }
+
+    /** True if every ASCII character is the same single byte in {@code charset}, so markup can be found in the bytes. */
+    private static boolean asciiCompatible(Charset charset) {
+        String name = charset.name();
+        return charset == StandardCharsets.UTF_8 || charset == StandardCharsets.ISO_8859_1
+                || charset == StandardCharsets.US_ASCII || name.startsWith("ISO-8859-") || name.startsWith("windows-");
+    }
+
+    /** Where the first {@code <title} tag starts (not {@code <titles}), or -1. */
+    private int titleTag() {
+        for (int at = 0; (at = indexOfIgnoreCase(TITLE_OPEN, at, body.length)) >= 0; at++) {
+            int next = at + TITLE_OPEN.length;
+            if (next == body.length) return -1;
+            byte b = body[next];
+            if (b == '>' || b == '/' || b == ' ' || (b >= '\t' && b <= '\r')) return at;
+        }
+        return -1;
+    }
+
+    private int indexOf(byte b, int from) {
+        for (int i = from; i < body.length; i++) if (body[i] == b) return i;
+        return -1;
+    }
+
+    /** Where {@code lower} (ASCII, letters in lower case) starts in body[from, to), in any case; or -1. */
+    private int indexOfIgnoreCase(byte[] lower, int from, int to) {
+        outer:
+        for (int i = from, last = to - lower.length; i <= last; i++) {
+            for (int j = 0; j < lower.length; j++) {
+                int b = body[i + j], l = lower[j];
+                if (b != l && !(l >= 'a' && l <= 'z' && (b | 0x20) == l)) continue outer;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Each run of whitespace (regex {@code \s}: space, tab, LF, VT, FF, CR) as one space. */
+    private static String collapseWhitespace(String s) {
+        var out = new StringBuilder(s.length());
+        boolean inSpace = false, changed = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean space = c == ' ' || (c >= '\t' && c <= '\r');
+            if (!space) out.append(c);
+            else if (!inSpace) {
+                out.append(' ');
+                changed |= c != ' ';
+            } else changed = true;
+            inSpace = space;
+        }
+        return changed ? out.toString() : s;
     }
 
     private static String unescape(String s) {
