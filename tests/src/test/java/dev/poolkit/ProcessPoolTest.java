@@ -1,5 +1,6 @@
 package dev.poolkit;
 
+import dev.poolkit.internal.JvmOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -227,6 +228,24 @@ class ProcessPoolTest {
         assertEquals(Set.copyOf(input), byItem.keySet());
         assertEquals(22, summary.ok());
         assertEquals(forged, byItem.get(forged).fields().get("echo"));
+    }
+
+    @Test
+    @Timeout(45)
+    void aWorkerJvmThatLogsALotDoesNotCorruptResults() throws Exception {
+        // The JVM's own output would land on the wire (stdout) between the answers' lines.
+        var command = new ArrayList<String>(List.of(JAVA));
+        command.addAll(JvmOptions.forWorker(List.of("-XX:+PrintCompilation", "-Xlog:gc*=debug", "-verbose:class")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TestWorker.class.getName(), "4"));
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        try (var pool = ProcessPool.builder().processes(1).threadsPerProcess(4).handler(TestWorker::handle).command(command).build()) {
+            summary = pool.run(items(2_000).iterator(), results::add);
+        }
+
+        assertEquals(Set.copyOf(items(2_000)), byItem(results).keySet());
+        assertEquals(2_000, summary.ok());
     }
 
     @Test
