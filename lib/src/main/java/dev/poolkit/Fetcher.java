@@ -27,6 +27,7 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -242,7 +243,7 @@ public final class Fetcher implements AutoCloseable {
         }
         var responseHeaders = new LinkedHashMap<String, List<String>>();
         response.headers().map().forEach((k, v) -> responseHeaders.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        Map<String, List<String>> headers = Map.copyOf(responseHeaders);
+        Map<String, List<String>> headers = Collections.unmodifiableMap(responseHeaders);
         if (response.statusCode() >= 400) throw new HttpStatusException(url, response.statusCode(), headers);
         byte[] body = response.body();
         var encoding = response.headers().firstValue("content-encoding");

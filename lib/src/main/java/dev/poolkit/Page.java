@@ -111,9 +111,16 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
 
     /** True if every ASCII character is the same single byte in {@code charset}, so markup can be found in the bytes. */
     private static boolean asciiCompatible(Charset charset) {
+        if (charset == StandardCharsets.UTF_8 || charset == StandardCharsets.ISO_8859_1 || charset == StandardCharsets.US_ASCII) {
+            return true;
+        }
         String name = charset.name();
-        return charset == StandardCharsets.UTF_8 || charset == StandardCharsets.ISO_8859_1
-                || charset == StandardCharsets.US_ASCII || name.startsWith("ISO-8859-") || name.startsWith("windows-");
+        return name.startsWith("ISO-8859-") || name.startsWith("windows-");
+    }
+
+    // What the regex \s matches: space, tab, line feed, vertical tab, form feed, carriage return.
+    private static boolean isSpace(int c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
     /** Where the first {@code <title} tag starts (not {@code <titles}), or -1. */
@@ -122,7 +129,7 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
             int next = at + TITLE_OPEN.length;
             if (next == body.length) return -1;
             byte b = body[next];
-            if (b == '>' || b == '/' || b == ' ' || (b >= '\t' && b <= '\r')) return at;
+            if (b == '>' || b == '/' || isSpace(b)) return at;
         }
         return -1;
     }
@@ -151,7 +158,7 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
         boolean inSpace = false, changed = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean space = c == ' ' || (c >= '\t' && c <= '\r');
+            boolean space = isSpace(c);
             if (!space) out.append(c);
             else if (!inSpace) {
                 out.append(' ');
