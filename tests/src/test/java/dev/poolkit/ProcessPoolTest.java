@@ -249,6 +249,25 @@ class ProcessPoolTest {
     }
 
     @Test
+    @Timeout(30)
+    void textWrittenStraightOnTheWireDoesNotLoseTheAnswerAfterIt() throws Exception {
+        // One thread: the stray text is followed on the same line by this task's own answer.
+        var input = new ArrayList<>(items(10));
+        input.add(3, "raw:stray text from native code ");
+        input.add(6, "raw:{\"id\":broken ");
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        try (var pool = TestWorker.pool(1, 1)) {
+            summary = pool.run(input.iterator(), results::add);
+        }
+
+        assertEquals(Set.copyOf(input), byItem(results).keySet());
+        assertEquals(12, results.size());
+        assertEquals(12, summary.ok());
+    }
+
+    @Test
     void itemsSurviveTheWireWhateverTheirText() throws Exception {
         List<String> input = List.of("plain", "with \"quotes\" and \\", "ünïcödé ✓", "tab\there", "{\"id\":5}");
         List<Result> results;

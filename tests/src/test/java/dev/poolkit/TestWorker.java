@@ -13,6 +13,7 @@ import java.util.Map;
  *   <li>{@code crash:CODE}: says "dying now" on stderr and dies with that exit code;</li>
  *   <li>{@code hang}: never returns;</li>
  *   <li>{@code print:TEXT}: prints TEXT on stdout, which must not reach the wire;</li>
+ *   <li>{@code raw:TEXT}: writes TEXT without a newline straight to file descriptor 1, the wire, as native code could;</li>
  *   <li>{@code unwritable}: returns a field that cannot be written as JSON;</li>
  *   <li>anything else: answers its own text and the worker's pid.</li>
  * </ul>
@@ -54,6 +55,10 @@ public final class TestWorker {
             new java.util.concurrent.CountDownLatch(1).await(); // until the worker is killed
         } else if (item.equals("unwritable")) {
             return Fields.of("thing", new Object());
+        } else if (item.startsWith("raw:")) {
+            var fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+            fd1.write(item.substring("raw:".length()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fd1.flush();
         } else if (item.startsWith("print:")) {
             System.out.println(item.substring("print:".length()));
             System.out.flush();

@@ -40,12 +40,26 @@ public final class Wire {
         }
     }
 
-    /** The answer on this line, or {@code null} if it is not one (stray output of the worker). */
-    @SuppressWarnings("unchecked")
+    private static final String ANSWER_START = "{\"id\":";
+
+    /**
+     * The answer on this line, or {@code null} if it is not one (stray output of the worker).
+     * Native code or a raw write to the worker's stdout can leave text without a newline just
+     * before an answer; the answer is still found after it, since a lost answer would leave its
+     * task waiting for ever.
+     */
     public static Answer readAnswer(String line) {
-        if (!line.startsWith("{\"id\":")) return null;
+        for (int at = line.indexOf(ANSWER_START); at >= 0; at = line.indexOf(ANSWER_START, at + 1)) {
+            Answer answer = answerAt(line, at);
+            if (answer != null) return answer;
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Answer answerAt(String line, int at) {
         try {
-            Map<String, Object> map = Json.MAPPER.readValue(line, Map.class);
+            Map<String, Object> map = Json.MAPPER.readValue(at == 0 ? line : line.substring(at), Map.class);
             if (!(map.get("id") instanceof Number id) || !(map.get("result") instanceof Map<?, ?> result)) return null;
             return new Answer(id.longValue(), Result.fromMap((Map<String, ?>) result));
         } catch (JsonProcessingException e) {
