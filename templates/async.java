@@ -2,8 +2,8 @@
 //JAVA 21+
 //DEPS dev.poolkit:poolkit:0.1.0
 //DEPS info.picocli:picocli:4.7.7
-// Serial GC: a scraper's heap is mostly short-lived garbage; on 2 cores this used less CPU than G1 and
-// a third of the memory (BENCHMARKS.md). For a handler that keeps a big heap on many cores, delete it.
+// Serial GC: a scraper's heap is mostly short-lived garbage; on 2 cores it used no more CPU than G1 and
+// half the memory (BENCHMARKS.md). For a handler that keeps a big heap on many cores, delete this line.
 //JAVA_OPTIONS -XX:+UseSerialGC
 //DESCRIPTION Runs handle() on every item on virtual threads, many at once (gevent's bounded pool).
 
