@@ -56,7 +56,7 @@ public final class TestWorker {
         } else if (item.equals("unwritable")) {
             return Fields.of("thing", new Object());
         } else if (item.startsWith("raw:")) {
-            var fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+            var fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out); // never closed: that would close the wire
             fd1.write(item.substring("raw:".length()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             fd1.flush();
         } else if (item.startsWith("print:")) {
