@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS dev.poolkit:poolkit:0.2.0
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.apache.httpcomponents.client5:httpclient5:5.6.5
 //DEPS org.eclipse.jetty:jetty-client:12.1.14
@@ -9,10 +9,10 @@
 //DESCRIPTION Benchmarks the four templates, plain loops of several HTTP engines, and poolkit at scale, against a local server.
 
 import dev.poolkit.AsyncPool;
-import dev.poolkit.DemoSite;
 import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
 import dev.poolkit.cli.Job;
+import dev.poolkit.demo.DemoSite;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpGet;

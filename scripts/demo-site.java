@@ -1,11 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS dev.poolkit:poolkit:0.2.0
 //DEPS info.picocli:picocli:4.7.7
 //DESCRIPTION Serves poolkit's demo site on 127.0.0.1 until stopped, to aim a scraper at.
 
-import dev.poolkit.DemoSite;
 import dev.poolkit.cli.Job;
+import dev.poolkit.demo.DemoSite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS dev.poolkit:poolkit:0.2.0
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.openjdk.jmh:jmh-core:1.37
 //DEPS org.openjdk.jmh:jmh-generator-annprocess:1.37

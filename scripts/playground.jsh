@@ -1,10 +1,12 @@
-//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS dev.poolkit:poolkit:0.2.0
 // poolkit's JShell playground: ./jbang -i scripts/playground.jsh (or ./jbang -i playground@.)
 // The lib is loaded, a demo site is running, and these names are ready:
 //   site     the demo site (site.url(), site.pageUrls())
 //   fetcher  the shared HTTP fetcher
 //   title    a handler: URL -> its status and title
 import dev.poolkit.*;
+import dev.poolkit.demo.*;
+import dev.poolkit.http.*;
 import java.util.*;
 
 var site = DemoSite.start(20, 20);

@@ -1,17 +1,17 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//DEPS dev.poolkit:poolkit:0.1.0
+//DEPS dev.poolkit:poolkit:0.2.0
 //DEPS info.picocli:picocli:4.7.7
 // Serial GC: a scraper's heap is mostly short-lived garbage; on 2 cores it used no more CPU than G1 and
 // half the memory (BENCHMARKS.md). For a handler that keeps a big heap on many cores, delete this line.
 //JAVA_OPTIONS -XX:+UseSerialGC
 //DESCRIPTION Runs handle() on every item on a pool of platform threads fed by a bounded work queue.
 
-import dev.poolkit.ThreadPool;
-import dev.poolkit.Fetcher;
 import dev.poolkit.Fields;
-import dev.poolkit.Page;
+import dev.poolkit.ThreadPool;
 import dev.poolkit.cli.Job;
+import dev.poolkit.http.Fetcher;
+import dev.poolkit.http.Page;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,11 +2,11 @@ package poolkit.micro;
 
 import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
-import dev.poolkit.Page;
 import dev.poolkit.Result;
+import dev.poolkit.http.Page;
 import dev.poolkit.internal.Json;
-import dev.poolkit.internal.Wire;
-import dev.poolkit.internal.WorkerSlot;
+import dev.poolkit.internal.process.Wire;
+import dev.poolkit.internal.process.WorkerSlot;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,19 +1,26 @@
 /**
  * poolkit: do a lot of slow work at once, and lose none of it.
  *
- * <p>The front doors are in {@code dev.poolkit}: {@link dev.poolkit.WorkQueue}, the pools
- * ({@link dev.poolkit.ThreadPool}, {@link dev.poolkit.AsyncPool}, {@link dev.poolkit.ProcessPool}),
- * {@link dev.poolkit.Fetcher}, {@link dev.poolkit.JsonLines} and {@link dev.poolkit.DemoSite}.
- * {@code dev.poolkit.cli} holds the command line the templates share.
+ * <p>Rooms, one package each: {@code dev.poolkit} (the queue, the pools, their records and JSON
+ * Lines), {@code dev.poolkit.http} (fetching), {@code dev.poolkit.limits} (where per-host limits
+ * are kept), {@code dev.poolkit.demo} (the demo and fault site) and {@code dev.poolkit.cli} (the
+ * templates' command line). Each room's implementation lives in an {@code internal} package that
+ * is not exported.
+ *
+ * <p>Only the demo site needs {@code jdk.httpserver}, and only the command line needs picocli:
+ * both are {@code requires static}, so a library user who uses neither needs neither.
  */
 module dev.poolkit {
     requires transitive java.net.http;
-    requires jdk.httpserver;
     requires java.management;
     requires com.fasterxml.jackson.databind;
-    requires transitive info.picocli;
+    requires static jdk.httpserver;
+    requires static info.picocli;
 
     exports dev.poolkit;
+    exports dev.poolkit.http;
+    exports dev.poolkit.limits;
+    exports dev.poolkit.demo;
     exports dev.poolkit.cli;
     opens dev.poolkit.cli to info.picocli;
 }

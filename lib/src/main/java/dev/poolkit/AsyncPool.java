@@ -1,8 +1,8 @@
 package dev.poolkit;
 
 import dev.poolkit.internal.Check;
-import dev.poolkit.internal.Outcome;
-import dev.poolkit.internal.Tasks;
+import dev.poolkit.internal.engine.Results;
+import dev.poolkit.internal.engine.Tally;
 
 import java.util.Iterator;
 import java.util.Objects;
@@ -47,7 +47,7 @@ public final class AsyncPool implements Pool {
     @Override
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         synchronized (running) {
-            var run = new Run(items, new Outcome(sink));
+            var run = new Run(items, new Tally(sink));
             // close() of this executor waits for every task it started, also when we leave by an exception.
             try (var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory())) {
                 run.executor = executor;
@@ -71,7 +71,7 @@ public final class AsyncPool implements Pool {
      */
     private final class Run {
         private final Iterator<String> items;
-        private final Outcome outcome;
+        private final Tally outcome;
         private final ReentrantLock reading = new ReentrantLock(); // not synchronized: reading may block (stdin)
         private final AtomicInteger chains = new AtomicInteger(1); // the starter holds one until all have started
         private final CountDownLatch finished = new CountDownLatch(1);
@@ -79,7 +79,7 @@ public final class AsyncPool implements Pool {
         private volatile boolean stopping;
         private ExecutorService executor;
 
-        Run(Iterator<String> items, Outcome outcome) {
+        Run(Iterator<String> items, Tally outcome) {
             this.items = items;
             this.outcome = outcome;
         }
@@ -109,7 +109,7 @@ public final class AsyncPool implements Pool {
         private String runThenRead(String item) {
             boolean ran = false;
             try {
-                outcome.accept(Tasks.run(handler, item));
+                outcome.accept(Results.run(handler, item));
                 ran = true;
             } catch (RuntimeException sinkFailed) {
                 ran = true; // kept by outcome, which stops the reading and rethrows it from finish()

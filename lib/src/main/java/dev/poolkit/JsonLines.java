@@ -2,7 +2,7 @@ package dev.poolkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.poolkit.internal.Json;
-import dev.poolkit.internal.Tasks;
+import dev.poolkit.internal.engine.Results;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -101,7 +101,7 @@ public final class JsonLines {
             try {
                 line = line(result.toMap());
             } catch (IllegalArgumentException unwritable) {
-                line = line(Tasks.unwritable(result, unwritable).toMap());
+                line = line(Results.unwritable(result, unwritable).toMap());
             }
             writeLine(line);
         }

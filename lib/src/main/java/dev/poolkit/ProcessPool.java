@@ -1,14 +1,15 @@
 package dev.poolkit;
 
 import dev.poolkit.internal.Check;
-import dev.poolkit.internal.Drain;
-import dev.poolkit.internal.GateServer;
-import dev.poolkit.internal.JvmOptions;
-import dev.poolkit.internal.Outcome;
-import dev.poolkit.internal.RemoteGate;
-import dev.poolkit.internal.Tasks;
-import dev.poolkit.internal.WorkerSlot;
-import dev.poolkit.internal.Wire;
+import dev.poolkit.internal.engine.QueueWorkers;
+import dev.poolkit.internal.engine.Results;
+import dev.poolkit.internal.engine.Tally;
+import dev.poolkit.internal.process.JvmOptions;
+import dev.poolkit.internal.process.Wire;
+import dev.poolkit.internal.process.WorkerSlot;
+import dev.poolkit.limits.Gates;
+import dev.poolkit.limits.internal.GateServer;
+import dev.poolkit.limits.internal.RemoteGates;
 
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -64,7 +65,7 @@ import java.util.function.Consumer;
  */
 public final class ProcessPool implements Pool {
     /** Set in a worker's environment to its slot number. */
-    public static final String WORKER_ENV = "POOLKIT_WORKER";
+    public static final String WORKER_ENV = WorkerSlot.WORKER_ENV;
 
     private final int processes;
     private final int threadsPerProcess;
@@ -73,6 +74,7 @@ public final class ProcessPool implements Pool {
     private final List<String> command;
     private final Object running = new Object();
     private final List<WorkerSlot> slots = new ArrayList<>();
+    private final RemoteGates workerGates = new RemoteGates(); // used in a worker only
 
     private ProcessPool(Builder b) {
         this.processes = b.processes;
@@ -91,6 +93,15 @@ public final class ProcessPool implements Pool {
         return System.getenv(WORKER_ENV) != null;
     }
 
+    /**
+     * Where the fetchers of this program keep their per-host limits: in a worker, the parent,
+     * which keeps them for all the workers (asked over the wire once {@link #serve()} runs);
+     * elsewhere, this JVM. Give it to {@code Fetcher.Builder.gates} before serving.
+     */
+    public Gates gates() {
+        return isWorker() ? workerGates : Gates.local();
+    }
+
     public int processes() {
         return processes;
     }
@@ -105,7 +116,7 @@ public final class ProcessPool implements Pool {
             throw new IllegalStateException("no worker command: call Builder.worker(MainClass.class, args) or command(...)");
         }
         synchronized (running) {
-            var outcome = new Outcome(sink);
+            var outcome = new Tally(sink);
             var queue = WorkQueue.<WorkerSlot.Task>ofCapacity(processes * threadsPerProcess * 2);
             var ids = new AtomicLong();
             var healthySlots = new AtomicInteger(processes);
@@ -163,16 +174,16 @@ public final class ProcessPool implements Pool {
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
-        Iterator<String> lines = RemoteGate.serve(in.lines().iterator(), message -> {
+        Iterator<String> lines = workerGates.connect(in.lines().iterator(), message -> {
             synchronized (wire) {
                 wire.println(message);
                 wire.flush();
             }
         });
-        Drain.run(lines, threadsPerProcess, "worker-", line -> {
+        QueueWorkers.run(lines, threadsPerProcess, "worker-", line -> {
             try {
                 WorkerSlot.Task task = Wire.readTask(line);
-                String answer = Wire.writeResult(task.id(), Tasks.run(handler, task.item()));
+                String answer = Wire.writeResult(task.id(), Results.run(handler, task.item()));
                 synchronized (wire) {
                     wire.println(answer);
                     wire.flush();
@@ -182,7 +193,7 @@ public final class ProcessPool implements Pool {
                 // A worker that cannot answer must end: the main thread would otherwise wait on
                 // stdin for ever, and so would the parent for the answer. Dead, it is a crash the
                 // parent sees, and the tasks it held are sent again.
-                System.err.println("poolkit worker cannot go on: " + Tasks.describe(e));
+                System.err.println("poolkit worker cannot go on: " + Results.describe(e));
                 System.err.flush();
                 Runtime.getRuntime().halt(70);
             }

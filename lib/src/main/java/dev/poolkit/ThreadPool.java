@@ -1,9 +1,9 @@
 package dev.poolkit;
 
 import dev.poolkit.internal.Check;
-import dev.poolkit.internal.Drain;
-import dev.poolkit.internal.Outcome;
-import dev.poolkit.internal.Tasks;
+import dev.poolkit.internal.engine.QueueWorkers;
+import dev.poolkit.internal.engine.Results;
+import dev.poolkit.internal.engine.Tally;
 
 import java.util.Iterator;
 import java.util.Objects;
@@ -43,8 +43,8 @@ public final class ThreadPool implements Pool {
     @Override
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         synchronized (running) {
-            var outcome = new Outcome(sink);
-            Drain.run(items, threads, "worker-", item -> outcome.accept(Tasks.run(handler, item)));
+            var outcome = new Tally(sink);
+            QueueWorkers.run(items, threads, "worker-", item -> outcome.accept(Results.run(handler, item)));
             return outcome.finish();
         }
     }

@@ -6,7 +6,7 @@ import java.util.List;
  * A worker process died while it held a task: it exited, was killed, or broke the wire protocol.
  * The message names the command, the exit code and the tail of the worker's stderr.
  */
-public class WorkerCrashedException extends RuntimeException {
+public class WorkerCrashedException extends RuntimeException implements Failure {
     private final List<String> command;
     private final Integer exitCode;
     private final List<String> stderrTail;
@@ -33,6 +33,12 @@ public class WorkerCrashedException extends RuntimeException {
     /** The last lines the worker wrote on stderr. */
     public List<String> stderrTail() {
         return stderrTail;
+    }
+
+    /** {@code "crash"}. */
+    @Override
+    public String errorKind() {
+        return "crash";
     }
 
     // The class path is long and says little; the java and the main class say which worker it was.

@@ -1,5 +1,7 @@
 package dev.poolkit;
 
+import dev.poolkit.http.FetchException;
+import dev.poolkit.http.HttpStatusException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,10 +23,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import static dev.poolkit.TestSupport.awaitBlocked;
-import static dev.poolkit.TestSupport.awaitUntil;
-import static dev.poolkit.TestSupport.byItem;
-import static dev.poolkit.TestSupport.inputThatFailsAfter;
+import static dev.poolkit.fixtures.TestSupport.awaitBlocked;
+import static dev.poolkit.fixtures.TestSupport.awaitUntil;
+import static dev.poolkit.fixtures.TestSupport.byItem;
+import static dev.poolkit.fixtures.TestSupport.inputThatFailsAfter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -157,6 +159,39 @@ abstract class PoolContractTest {
         assertEquals(404, r.status());
         assertEquals("HTTP 404", r.error());
         assertEquals("http", r.errorKind());
+    }
+
+    /** A parser's own failure, as a user would write it. */
+    static final class ParseException extends Exception implements Failure {
+        ParseException(String message) {
+            super(message);
+        }
+
+        @Override
+        public String errorKind() {
+            return "parse";
+        }
+
+        @Override
+        public Map<String, ?> fields() {
+            return Fields.of("status", 422, "line", 3);
+        }
+    }
+
+    @Test
+    void aHandlersOwnFailureNamesItsKindStatusAndFields() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(1, item -> { throw new ParseException("no closing quote on line 3"); })) {
+            run(pool, List.of("rows.csv"), results);
+        }
+
+        Result r = results.peek();
+        assertFalse(r.ok());
+        assertEquals("no closing quote on line 3", r.error());
+        assertEquals("parse", r.errorKind());
+        assertEquals(422, r.status());
+        assertEquals(List.of("item", "ok", "status", "error", "errorKind", "millis", "line"), List.copyOf(r.toMap().keySet()));
+        assertEquals(3, r.toMap().get("line"));
     }
 
     @Test

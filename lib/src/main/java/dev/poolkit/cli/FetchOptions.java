@@ -1,6 +1,6 @@
 package dev.poolkit.cli;
 
-import dev.poolkit.Fetcher;
+import dev.poolkit.http.Fetcher;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

@@ -1,20 +1,21 @@
 package dev.poolkit.cli;
 
-import dev.poolkit.DemoSite;
-import dev.poolkit.Fetcher;
 import dev.poolkit.JsonLines;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.Result;
 import dev.poolkit.Summary;
-import dev.poolkit.internal.Inputs;
+import dev.poolkit.cli.internal.Inputs;
+import dev.poolkit.demo.DemoSite;
+import dev.poolkit.http.Fetcher;
 import dev.poolkit.internal.Version;
-import picocli.CommandLine;
+import dev.poolkit.internal.engine.Results;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,6 +97,8 @@ public final class Job {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
             limits.applyTo(fetcher);
+            // A worker's fetcher asks its parent, which keeps the limits for all the workers.
+            if (pool instanceof ProcessPool processes) fetcher.gates(processes.gates());
             Fetcher.setShared(fetcher.build());
             if (pool instanceof ProcessPool processes && ProcessPool.isWorker()) {
                 processes.serve();
@@ -250,7 +253,7 @@ public final class Job {
                 err.println(name + ": " + e.getMessage() + " (see --help)");
                 return CommandLine.ExitCode.USAGE;
             }
-            err.println(name + ": error: " + dev.poolkit.internal.Tasks.describe(e));
+            err.println(name + ": error: " + Results.describe(e));
             if (System.getenv("POOLKIT_DEBUG") != null) e.printStackTrace(err);
             return 1;
         });

@@ -2,6 +2,7 @@ package dev.poolkit.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,4 +19,13 @@ public final class Json {
             // A JSON Lines sink owns its stream: writing a value must not close it.
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
+
+    /** {@code value} as one line of JSON, or IllegalArgumentException if it cannot be written. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
 }

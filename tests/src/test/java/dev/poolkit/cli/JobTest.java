@@ -1,16 +1,16 @@
 package dev.poolkit.cli;
 
-import dev.poolkit.DemoSite;
-import dev.poolkit.Fetcher;
 import dev.poolkit.Fields;
-import dev.poolkit.Page;
 import dev.poolkit.JsonLines;
 import dev.poolkit.ThreadPool;
+import dev.poolkit.demo.DemoSite;
+import dev.poolkit.http.Fetcher;
+import dev.poolkit.http.Page;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,6 +1,9 @@
 package dev.poolkit.e2e;
 
+import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
+import dev.poolkit.http.Fetcher;
+import dev.poolkit.http.Page;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.poolkit.e2e;
 
 import dev.poolkit.JsonLines;
-import dev.poolkit.TestServer;
+import dev.poolkit.fixtures.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.poolkit.e2e;
 
-import dev.poolkit.DemoSite;
 import dev.poolkit.JsonLines;
+import dev.poolkit.demo.DemoSite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

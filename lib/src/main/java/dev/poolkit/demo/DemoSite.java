@@ -1,0 +1,313 @@
+package dev.poolkit.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.poolkit.internal.Check;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A small website on 127.0.0.1 to aim a scraper at without the internet: N linked HTML pages,
+ * each answered after an optional delay, and fault routes that misbehave the way real servers do.
+ *
+ * <h2>Routes</h2>
+ * <ul>
+ *   <li>{@code /} an index linking every page;</li>
+ *   <li>{@code /page/1 .. /page/N} pages titled {@code Demo page K}, each linking the next;</li>
+ *   <li>{@code /status/CODE} an empty answer with that status (e.g. {@code /status/503});</li>
+ *   <li>anything else: 404.</li>
+ * </ul>
+ *
+ * <h2>Fault routes</h2>
+ * Answered without the site's delay.
+ * <ul>
+ *   <li>{@code /fault/retry-after/SECONDS} 429 with {@code Retry-After: SECONDS}, every time;
+ *       {@code /fault/retry-after/SECONDS/KEY} the same until SECONDS have passed since the first
+ *       request with that KEY, then 200 (a client that retries too early gets 429 again);</li>
+ *   <li>{@code /fault/flaky/KEY/K} 503 for the first K requests with that KEY, then 200;</li>
+ *   <li>{@code /fault/reset} a connection reset: redirects (307) to a second port whose server
+ *       reads the request and resets the connection without answering;</li>
+ *   <li>{@code /fault/stall} status and headers at once, the start of a page, then nothing more
+ *       until the site closes;</li>
+ *   <li>{@code /fault/drip/MS} a page sent in 10 pieces, one every MS ms;</li>
+ *   <li>{@code /fault/huge/MB} a body of MB MiB with no Content-Length, streamed (never held in
+ *       memory) until done or the client goes away;</li>
+ *   <li>{@code /fault/gzip-bomb/MB} a small gzip body that inflates to MB MiB of zeros;</li>
+ *   <li>{@code /fault/redirect/N} a chain of N redirects (absolute and relative) ending at a page
+ *       titled {@code End of the redirects};</li>
+ *   <li>{@code /fault/redirect-loop} redirects to {@code /fault/redirect-loop/back}, which
+ *       redirects back;</li>
+ *   <li>{@code /fault/gzip}, {@code /fault/deflate} a page compressed that way, whatever the
+ *       client asked for, titled {@code Compressed café};</li>
+ *   <li>{@code /fault/latin1} a page in ISO-8859-1 titled {@code Café crème brûlée}, whose
+ *       charset is only in a {@code <meta charset>}, not in Content-Type.</li>
+ * </ul>
+ *
+ * <p>Each request runs on its own virtual thread, so delays do not limit how many are served at
+ * once. The ports are chosen by the system. {@link #close()} stops the site at once, stalled and
+ * dripping answers included.
+ */
+public final class DemoSite implements AutoCloseable {
+    private static final Pattern RETRY_AFTER = Pattern.compile("/fault/retry-after/(\\d{1,6})(?:/([^/]+))?");
+    private static final Pattern FLAKY = Pattern.compile("/fault/flaky/([^/]+)/(\\d{1,6})");
+    private static final Pattern DRIP = Pattern.compile("/fault/drip/(\\d{1,6})");
+    private static final Pattern HUGE = Pattern.compile("/fault/(huge|gzip-bomb)/(\\d{1,5})");
+    private static final Pattern REDIRECT = Pattern.compile("/fault/redirect/(\\d{1,3})");
+    private static final long STALL_MAX_MILLIS = 10 * 60_000;
+
+    private final HttpServer server;
+    private final ServerSocket resetter;
+    private final ExecutorService executor;
+    private final int pages;
+    private final long delayMillis;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Map<String, AtomicInteger> flaky = new ConcurrentHashMap<>();
+    private final Map<String, Long> retryAfterSince = new ConcurrentHashMap<>();
+
+    private DemoSite(HttpServer server, ServerSocket resetter, ExecutorService executor, int pages, long delayMillis) {
+        this.server = server;
+        this.resetter = resetter;
+        this.executor = executor;
+        this.pages = pages;
+        this.delayMillis = delayMillis;
+    }
+
+    /**
+     * Starts a site of {@code pages} (>= 1) pages, each answered after {@code delayMillis} (>= 0).
+     */
+    public static DemoSite start(int pages, long delayMillis) throws IOException {
+        Check.atLeast(1, pages, "pages");
+        Check.atLeast(0, (int) Math.min(Integer.MAX_VALUE, delayMillis), "delayMillis");
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        var resetter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("demo-site-", 0).factory());
+        var site = new DemoSite(server, resetter, executor, pages, delayMillis);
+        server.setExecutor(executor);
+        server.createContext("/", site::serve);
+        server.start();
+        executor.execute(site::resetConnections);
+        return site;
+    }
+
+    /** The site's root, like {@code http://127.0.0.1:41234}, without a trailing slash. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The URL of every page, in order. */
+    public List<String> pageUrls() {
+        return IntStream.rangeClosed(1, pages).mapToObj(i -> url() + "/page/" + i).toList();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        try {
+            resetter.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        server.stop(0);
+        executor.close();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/fault/")) {
+                fault(exchange, path);
+                return;
+            }
+            if (delayMillis > 0) Thread.sleep(delayMillis);
+            if (path.equals("/")) {
+                var links = new StringBuilder();
+                for (int i = 1; i <= pages; i++) links.append("<li><a href=\"/page/").append(i).append("\">Demo page ").append(i).append("</a></li>\n");
+                send(exchange, 200, html("poolkit demo site", "<ul>\n" + links + "</ul>"));
+            } else if (path.startsWith("/page/") && pageNumber(path) > 0) {
+                int n = pageNumber(path);
+                String next = n < pages ? "<a href=\"/page/" + (n + 1) + "\">next</a>" : "the last page";
+                send(exchange, 200, html("Demo page " + n, "<p>This is demo page " + n + " of " + pages + ": " + next + ".</p>"));
+            } else if (path.matches("/status/[1-5]\\d\\d")) {
+                send(exchange, Integer.parseInt(path.substring("/status/".length())), "");
+            } else {
+                notFound(exchange, path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fault(HttpExchange exchange, String path) throws IOException, InterruptedException {
+        Matcher m;
+        if ((m = RETRY_AFTER.matcher(path)).matches()) {
+            long seconds = Long.parseLong(m.group(1));
+            String key = m.group(2);
+            long now = System.nanoTime();
+            long since = key == null ? now : retryAfterSince.computeIfAbsent(key, k -> now);
+            if (key != null && now - since >= TimeUnit.SECONDS.toNanos(seconds)) {
+                send(exchange, 200, html("Served after waiting", "<p>Thank you for waiting " + seconds + " s.</p>"));
+            } else {
+                exchange.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
+                send(exchange, 429, html("Too many requests", "<p>Come back in " + seconds + " s.</p>"));
+            }
+        } else if ((m = FLAKY.matcher(path)).matches()) {
+            int failures = Integer.parseInt(m.group(2));
+            int n = flaky.computeIfAbsent(m.group(1), k -> new AtomicInteger()).incrementAndGet();
+            if (n <= failures) send(exchange, 503, html("Unavailable", "<p>Failure " + n + " of " + failures + ".</p>"));
+            else send(exchange, 200, html("Flaky page", "<p>Answered on request " + n + ".</p>"));
+        } else if (path.equals("/fault/reset")) {
+            exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + resetter.getLocalPort() + "/fault/reset");
+            send(exchange, 307, "");
+        } else if (path.equals("/fault/stall")) {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("<!doctype html>\n<html><head><title>Stalled</title></head>\n<body>".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            closing.await(STALL_MAX_MILLIS, TimeUnit.MILLISECONDS);
+        } else if ((m = DRIP.matcher(path)).matches()) {
+            drip(exchange, Long.parseLong(m.group(1)));
+        } else if ((m = HUGE.matcher(path)).matches()) {
+            huge(exchange, Integer.parseInt(m.group(2)), m.group(1).equals("gzip-bomb"));
+        } else if ((m = REDIRECT.matcher(path)).matches()) {
+            int n = Integer.parseInt(m.group(1));
+            if (n == 0) {
+                send(exchange, 200, html("End of the redirects", "<p>You followed them all.</p>"));
+                return;
+            }
+            // Alternate absolute and relative Locations, as real sites mix both.
+            exchange.getResponseHeaders().set("Location", n % 2 == 0 ? url() + "/fault/redirect/" + (n - 1) : String.valueOf(n - 1));
+            send(exchange, 302, "");
+        } else if (path.equals("/fault/redirect-loop") || path.equals("/fault/redirect-loop/back")) {
+            exchange.getResponseHeaders().set("Location", path.endsWith("/back") ? "/fault/redirect-loop" : "/fault/redirect-loop/back");
+            send(exchange, 302, "");
+        } else if (path.equals("/fault/gzip") || path.equals("/fault/deflate")) {
+            String coding = path.substring("/fault/".length());
+            var compressed = new ByteArrayOutputStream();
+            try (OutputStream z = coding.equals("gzip") ? new GZIPOutputStream(compressed) : new DeflaterOutputStream(compressed)) {
+                z.write(html("Compressed caf\u00e9", "<p>" + "This page was sent with Content-Encoding: " + coding + ". ".repeat(20) + "</p>")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            exchange.getResponseHeaders().set("Content-Encoding", coding);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, compressed.size());
+            exchange.getResponseBody().write(compressed.toByteArray());
+        } else if (path.equals("/fault/latin1")) {
+            byte[] body = ("<!doctype html>\n<html><head><meta charset=\"iso-8859-1\"><title>Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e</title></head>\n"
+                    + "<body><p>Encoded in ISO-8859-1; only the meta tag says so.</p></body></html>\n").getBytes(StandardCharsets.ISO_8859_1);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        } else {
+            notFound(exchange, path);
+        }
+    }
+
+    private void drip(HttpExchange exchange, long everyMillis) throws IOException, InterruptedException {
+        byte[] body = html("Drip", "<p>" + "drip ".repeat(40) + "</p>").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        OutputStream out = exchange.getResponseBody();
+        int pieces = 10;
+        for (int i = 0; i < pieces; i++) {
+            if (i > 0 && closing.await(everyMillis, TimeUnit.MILLISECONDS)) return;
+            out.write(body, body.length * i / pieces, body.length * (i + 1) / pieces - body.length * i / pieces);
+            out.flush();
+        }
+    }
+
+    private static void huge(HttpExchange exchange, int mebibytes, boolean bomb) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", bomb ? "application/octet-stream" : "text/html; charset=utf-8");
+        if (bomb) exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] chunk = new byte[64 * 1024];
+        if (!bomb) Arrays.fill(chunk, (byte) 'x');
+        OutputStream out = bomb ? new GZIPOutputStream(exchange.getResponseBody(), 64 * 1024) : exchange.getResponseBody();
+        try (out) {
+            if (!bomb) out.write("<!doctype html>\n<html><head><title>Huge</title></head>\n<body>".getBytes(StandardCharsets.UTF_8));
+            for (long left = (long) mebibytes * 1024 * 1024; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        } catch (IOException clientWentAway) {
+            // the client stopped reading: that is what this route is for
+        }
+    }
+
+    /** The second port's server: reads each request and resets the connection without answering. */
+    private void resetConnections() {
+        while (!resetter.isClosed()) {
+            Socket socket;
+            try {
+                socket = resetter.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            executor.execute(() -> {
+                try (socket) {
+                    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                    // Read up to the blank line ending the request head, so the reset comes after it.
+                    int last4 = 0;
+                    for (int b; last4 != 0x0D0A0D0A && (b = in.read()) != -1; ) last4 = (last4 << 8) | b;
+                    socket.setSoLinger(true, 0); // closing now sends RST instead of FIN
+                } catch (IOException ignored) {
+                    // the client went first
+                }
+            });
+        }
+    }
+
+    private int pageNumber(String path) {
+        try {
+            int n = Integer.parseInt(path.substring("/page/".length()));
+            return n >= 1 && n <= pages ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void notFound(HttpExchange exchange, String path) throws IOException {
+        send(exchange, 404, html("Not found", "<p>No page at " + path + "</p>"));
+    }
+
+    private static String html(String title, String body) {
+        return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n<body><h1>"
+                + title + "</h1>\n" + body + "\n</body></html>\n";
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        if (status == 204 || status == 304 || status < 200) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) exchange.getResponseBody().write(bytes);
+    }
+}

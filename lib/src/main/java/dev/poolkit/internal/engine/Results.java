@@ -1,0 +1,70 @@
+package dev.poolkit.internal.engine;
+
+import dev.poolkit.Failure;
+import dev.poolkit.Handler;
+import dev.poolkit.Result;
+import dev.poolkit.internal.Text;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Makes results: runs a handler on one item and turns whatever happens into exactly one
+ * {@link Result}. A thrown {@link Failure} names its own {@code errorKind}, {@code status} and
+ * fields; the engine knows nothing of what the handler does (HTTP or else).
+ */
+public final class Results {
+    private Results() {}
+
+    public static Result run(Handler handler, String item) {
+        long start = System.nanoTime();
+        try {
+            Map<String, ?> fields = handler.handle(item);
+            return Result.success(item, statusIn(fields), millisSince(start), fields);
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return failure(item, e, millisSince(start));
+        }
+    }
+
+    /** The failed result of {@code item} for {@code e}. */
+    public static Result failure(String item, Throwable e, long millis) {
+        Map<String, ?> fields = e instanceof Failure f ? f.fields() : Map.of();
+        return new Result(item, false, statusIn(fields), describe(e), kindOf(e), millis, new LinkedHashMap<>(fields));
+    }
+
+    /**
+     * The failure that stands for {@code result} when its handler's fields cannot be written as
+     * JSON (Jackson finds no properties in an object, say): the item keeps its one record.
+     */
+    public static Result unwritable(Result result, Exception why) {
+        return new Result(result.item(), false, result.status(),
+                "the handler returned fields that cannot be written as JSON: " + describe(why), "handler",
+                result.millis(), Map.of());
+    }
+
+    /** The failure's {@code errorKind}: the one a {@link Failure} names, or {@code handler}. */
+    public static String kindOf(Throwable e) {
+        if (e instanceof Failure f && f.errorKind() != null && !f.errorKind().isBlank()) return f.errorKind();
+        return "handler";
+    }
+
+    /** One line saying what went wrong: the message alone for a {@link Failure}, else type and message. */
+    public static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            Throwable cause = e.getCause();
+            return cause != null && cause != e ? describe(cause) : e.getClass().getSimpleName();
+        }
+        return e instanceof Failure ? Text.oneLine(message) : e.getClass().getSimpleName() + ": " + Text.oneLine(message);
+    }
+
+    public static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static Integer statusIn(Map<String, ?> fields) {
+        Object status = fields == null ? null : fields.get("status");
+        return status instanceof Number n ? n.intValue() : null;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.poolkit.limits.internal;
+
+import dev.poolkit.limits.Gate;
+import dev.poolkit.limits.Gates;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The gates of the fetchers in a process pool's worker: leave to send comes from the parent
+ * over the wire ({@link GateWire}), so that a limit holds across all the workers. Pauses are
+ * also kept here, and the parent passes each on to the other workers, so that a pause costs no
+ * round trip while there are no limits. One per worker process, made by the pool and shared by
+ * every fetcher in it.
+ *
+ * <p>Until {@link #connect} connects the wire (or if it never does), the limits are kept locally.
+ */
+public final class RemoteGates implements Gates {
+    private final Gate pauses = Gates.local().open(Gate.Limits.NONE);
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong tickets = new AtomicLong();
+    private volatile Consumer<String> toParent;
+
+    @Override
+    public Gate open(Gate.Limits limits) {
+        return new Remote(limits);
+    }
+
+    /**
+     * Connects the wire: gate messages go out through {@code out}, and the parent's come in on
+     * {@code lines}, which are returned without them (the tasks alone).
+     *
+     * <p>The parent's replies are read only when the caller asks for its next task. That is
+     * prompt enough because the parent never sends more tasks than the worker can queue, so the
+     * caller never stops reading for long.
+     */
+    public Iterator<String> connect(Iterator<String> lines, Consumer<String> out) {
+        toParent = out;
+        return new Iterator<>() {
+            String next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && lines.hasNext()) {
+                    String line = lines.next();
+                    if (GateWire.isGate(line)) fromParent(line);
+                    else next = line;
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                String line = next;
+                next = null;
+                return line;
+            }
+        };
+    }
+
+    private void fromParent(String line) {
+        GateWire.Message m = GateWire.read(line);
+        switch (m.type()) {
+            case "granted" -> {
+                CompletableFuture<Void> f = waiting.remove(m.ticket());
+                if (f != null) f.complete(null);
+                else toParent.accept(GateWire.release(m.ticket())); // its asker gave up: give it back
+            }
+            case "pause" -> pauses.pause(m.host(), Duration.ofMillis(m.millis()));
+            default -> System.err.println("unexpected gate message from the parent: " + line);
+        }
+    }
+
+    /** One fetcher's gate: its limits, asked of the parent. */
+    private final class Remote implements Gate {
+        private final Limits limits;
+        private final Gate unconnected;
+
+        Remote(Limits limits) {
+            this.limits = limits;
+            this.unconnected = Gates.local().open(limits);
+        }
+
+        @Override
+        public Permit acquire(URI uri) throws InterruptedException {
+            pauses.acquire(uri).close(); // waits out a pause, if any (cheap while there is none)
+            if (limits.none()) return NONE;
+            return acquire(Gate.hostKey(uri));
+        }
+
+        @Override
+        public Permit acquire(String host) throws InterruptedException {
+            pauses.acquire(host).close();
+            if (limits.none()) return NONE;
+            Consumer<String> out = toParent;
+            if (out == null) return unconnected.acquire(host);
+            long ticket = tickets.incrementAndGet();
+            var granted = new CompletableFuture<Void>();
+            waiting.put(ticket, granted);
+            out.accept(GateWire.acquire(ticket, host, limits));
+            try {
+                granted.get();
+            } catch (InterruptedException e) {
+                if (waiting.remove(ticket) == null) out.accept(GateWire.release(ticket)); // granted meanwhile
+                throw e;
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+            return new Permit() {
+                private boolean closed;
+
+                @Override
+                public synchronized void close() {
+                    if (closed) return;
+                    closed = true;
+                    out.accept(GateWire.release(ticket));
+                }
+            };
+        }
+
+        @Override
+        public void pause(String host, Duration pause) {
+            pauses.pause(host, pause);
+            Consumer<String> out = toParent;
+            if (out != null) out.accept(GateWire.pause(host, pause.toMillis()));
+            else unconnected.pause(host, pause);
+        }
+    }
+}

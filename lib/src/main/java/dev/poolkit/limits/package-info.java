@@ -1,0 +1,7 @@
+/**
+ * Per-host limits: a {@link dev.poolkit.limits.Gate} asks leave before each request to a host
+ * (requests in flight, request rate, Retry-After pauses), and {@link dev.poolkit.limits.Gates}
+ * says where the limits are kept: in this JVM ({@code Gates.local()}), or by a process pool's
+ * parent for all its workers ({@code ProcessPool.gates()}).
+ */
+package dev.poolkit.limits;
