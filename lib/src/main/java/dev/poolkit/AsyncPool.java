@@ -145,6 +145,11 @@ public final class AsyncPool implements Pool {
         }
     }
 
+    @Override
+    public AsyncPool withItemTimeout(java.time.Duration timeout) {
+        throw new UnsupportedOperationException("not built yet: item deadlines for AsyncPool");
+    }
+
     /** Waits for a run in progress; the pool holds no threads between runs. */
     @Override
     public void close() {

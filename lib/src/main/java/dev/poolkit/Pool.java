@@ -30,6 +30,16 @@ public interface Pool extends AutoCloseable {
      */
     Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException;
 
+    /**
+     * A pool like this one (same shape, size and handler) in which an item whose handler runs
+     * longer than {@code timeout} fails with {@code errorKind: "item-timeout"} at the deadline,
+     * and the run goes on. {@link java.time.Duration#ZERO} means no deadline, the default. What
+     * each pool can stop differs: see its class documentation.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    Pool withItemTimeout(java.time.Duration timeout);
+
     /** Runs the handler over {@code items} and returns the results in input order. */
     default List<Result> map(Collection<String> items) throws InterruptedException {
         var input = List.copyOf(items);

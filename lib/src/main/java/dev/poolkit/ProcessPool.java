@@ -200,6 +200,11 @@ public final class ProcessPool implements Pool {
         });
     }
 
+    @Override
+    public ProcessPool withItemTimeout(java.time.Duration timeout) {
+        throw new UnsupportedOperationException("not built yet: item deadlines for ProcessPool");
+    }
+
     /** Waits for a run in progress, then ends any worker still alive. */
     @Override
     public void close() {

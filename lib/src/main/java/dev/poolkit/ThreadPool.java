@@ -49,6 +49,11 @@ public final class ThreadPool implements Pool {
         }
     }
 
+    @Override
+    public ThreadPool withItemTimeout(java.time.Duration timeout) {
+        throw new UnsupportedOperationException("not built yet: item deadlines for ThreadPool");
+    }
+
     /** Waits for a run in progress; the pool holds no threads between runs. */
     @Override
     public void close() {

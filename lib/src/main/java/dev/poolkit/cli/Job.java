@@ -74,6 +74,13 @@ public final class Job {
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
 
+    @Option(names = "--item-timeout", paramLabel = "S", defaultValue = "0",
+            description = "Deadline of one item's handler in seconds; the item fails as item-timeout and the run goes on. "
+                    + "threads, async: the handler's thread is interrupted (code that ignores interrupts keeps its thread "
+                    + "until it returns); processes, hybrid: the worker process is killed and replaced, which stops "
+                    + "anything, native code included. 0: no deadline (default: ${DEFAULT-VALUE}).")
+    double itemTimeout;
+
     @Mixin
     FetchOptions fetch;
 
@@ -92,7 +99,9 @@ public final class Job {
      * Runs the job on {@code pool}, closes the pool, and returns the exit code. In a worker
      * process of a {@link ProcessPool}, serves its parent instead.
      */
-    public int run(Pool pool) throws Exception {
+    public int run(Pool given) throws Exception {
+        Pool pool = itemTimeout == 0 ? given : given.withItemTimeout(FetchOptions.seconds("--item-timeout", itemTimeout,
+                0.001, "--item-timeout must be 0 (none) or at least 0.001 seconds, got " + itemTimeout));
         try (pool) {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
