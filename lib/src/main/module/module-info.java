@@ -14,6 +14,8 @@ module dev.poolkit {
     requires transitive java.net.http;
     requires java.management;
     requires com.fasterxml.jackson.databind;
+    // Page.document() and select() hand out jsoup's types.
+    requires transitive org.jsoup;
     requires static jdk.httpserver;
     requires static info.picocli;
 

@@ -1,28 +1,43 @@
 package dev.poolkit.http;
 
 import dev.poolkit.internal.Text;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fetched page: status, headers and body, with the page's text and title decoded on demand.
+ * A fetched page: status, headers and body, with the page's text, title, parsed document and
+ * links on demand.
  *
- * @param url      the URL that was asked for
- * @param status   the HTTP status
- * @param headers  the response headers, names in lower case
- * @param body     the body's bytes, decoded from gzip or deflate if the server compressed them
- * @param finalUrl the URL that answered, after redirects ({@code url} when there were none)
- * @param attempts how many attempts it took; 1 without retries
+ * <h2>Cost</h2>
+ * {@link #title()} finds the title in the bytes and never parses the page. {@link #document()}
+ * parses the whole body with jsoup the first time it is asked for, once per page; {@link #select}
+ * and {@link #links()} use that document.
+ *
+ * <h2>Thread-safety</h2>
+ * The accessors and {@link #title()} may be called from any thread. The document is parsed once
+ * even if several threads ask at once, but a jsoup {@code Document} is mutable and not
+ * thread-safe: threads that share a page should only read it.
+ *
+ * <p>A class rather than a record only so that it can keep the parsed document: its accessors,
+ * {@code equals} (over the six values, the body by reference, as a record's) and {@code toString}
+ * are what the record had.
  */
-public record Page(String url, int status, Map<String, List<String>> headers, byte[] body,
-                   String finalUrl, int attempts) {
+public final class Page {
     private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*[\"']?\\s*([\\w.:-]+)");
     // <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
     private static final Pattern META_CHARSET = Pattern.compile("(?i)<meta\\s[^>]*?charset\\s*=\\s*[\"']?\\s*([\\w.:-]+)");
@@ -32,6 +47,61 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
     private static final byte[] CHARSET_WORD = "charset".getBytes(StandardCharsets.US_ASCII);
     /** How far into the body a {@code <meta>} charset is looked for, as browsers do. */
     private static final int PRESCAN_BYTES = 1024;
+
+    private final String url;
+    private final int status;
+    private final Map<String, List<String>> headers;
+    private final byte[] body;
+    private final String finalUrl;
+    private final int attempts;
+    private volatile Document document;
+
+    /**
+     * @param url      the URL that was asked for
+     * @param status   the HTTP status
+     * @param headers  the response headers, names in lower case
+     * @param body     the body's bytes, decoded from gzip or deflate if the server compressed them
+     * @param finalUrl the URL that answered, after redirects ({@code url} when there were none)
+     * @param attempts how many attempts it took; 1 without retries
+     */
+    public Page(String url, int status, Map<String, List<String>> headers, byte[] body, String finalUrl, int attempts) {
+        this.url = url;
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.finalUrl = finalUrl;
+        this.attempts = attempts;
+    }
+
+    /** The URL that was asked for. */
+    public String url() {
+        return url;
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** The response headers, names in lower case. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /** The body's bytes, decoded from gzip or deflate if the server compressed them. Not copied: do not change them. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The URL that answered, after redirects ({@link #url()} when there were none): the base of relative links. */
+    public String finalUrl() {
+        return finalUrl;
+    }
+
+    /** How many attempts it took; 1 without retries. */
+    public int attempts() {
+        return attempts;
+    }
 
     /** The body's size in bytes, after decoding gzip or deflate. */
     public int bytes() {
@@ -69,6 +139,50 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
             raw = m.group(1);
         }
         return unescape(collapseWhitespace(raw).strip());
+    }
+
+    /**
+     * The body parsed as HTML by jsoup, in the charset {@link #text()} uses, with {@link #finalUrl()}
+     * as its base URI so that {@code absUrl("href")} and {@code abs:href} resolve relative links
+     * (a {@code <base href>} in the page wins, as in a browser). Parsed the first time it is asked
+     * for and kept.
+     */
+    public Document document() {
+        Document d = document;
+        if (d == null) {
+            synchronized (this) {
+                d = document;
+                if (d == null) document = d = Jsoup.parse(text(), finalUrl);
+            }
+        }
+        return d;
+    }
+
+    /** The elements of {@link #document()} that match a CSS selector, in document order. */
+    public Elements select(String cssQuery) {
+        return document().select(cssQuery);
+    }
+
+    /**
+     * The page's links ({@code <a href>} and {@code <area href>}): absolute, http and https only,
+     * the fragment removed, each once, in document order. Empty, without parsing, when the
+     * Content-Type says the body is neither HTML nor XHTML.
+     */
+    public List<String> links() {
+        Optional<String> type = header("content-type");
+        if (type.isPresent() && !type.get().toLowerCase(Locale.ROOT).contains("html")) return List.of();
+        Set<String> links = new LinkedHashSet<>();
+        for (Element a : select("a[href], area[href]")) {
+            String abs = a.absUrl("href");
+            if (!(startsWithIgnoreCase(abs, "http://") || startsWithIgnoreCase(abs, "https://"))) continue;
+            int hash = abs.indexOf('#');
+            links.add(hash < 0 ? abs : abs.substring(0, hash));
+        }
+        return new ArrayList<>(links);
+    }
+
+    private static boolean startsWithIgnoreCase(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     /** This page, saying it took {@code attempts} attempts. */
@@ -173,5 +287,23 @@ public record Page(String url, int status, Map<String, List<String>> headers, by
     private static String unescape(String s) {
         return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
                 .replace("&#39;", "'").replace("&apos;", "'").replace("&amp;", "&");
+    }
+
+    /** Equal when the six values are: the body by reference, as a record's {@code equals}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Page p && status == p.status && attempts == p.attempts && body == p.body
+                && Objects.equals(url, p.url) && Objects.equals(headers, p.headers) && Objects.equals(finalUrl, p.finalUrl);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(url, status, headers, System.identityHashCode(body), finalUrl, attempts);
+    }
+
+    @Override
+    public String toString() {
+        return "Page[url=" + url + ", status=" + status + ", headers=" + headers + ", body=" + body
+                + ", finalUrl=" + finalUrl + ", attempts=" + attempts + "]";
     }
 }
