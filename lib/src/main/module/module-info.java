@@ -3,8 +3,9 @@
  *
  * <p>Rooms, one package each: {@code dev.poolkit} (the queue, the pools, their records and JSON
  * Lines), {@code dev.poolkit.http} (fetching), {@code dev.poolkit.limits} (where per-host limits
- * are kept), {@code dev.poolkit.demo} (the demo and fault site) and {@code dev.poolkit.cli} (the
- * templates' command line). Each room's implementation lives in an {@code internal} package that
+ * are kept), {@code dev.poolkit.crawl} (the frontier, URL canonicalisation, robots.txt),
+ * {@code dev.poolkit.demo} (the demo and fault site) and {@code dev.poolkit.cli} (the templates'
+ * command line). Each room's implementation lives in an {@code internal} package that
  * is not exported.
  *
  * <p>Only the demo site needs {@code jdk.httpserver}, and only the command line needs picocli:
@@ -22,6 +23,7 @@ module dev.poolkit {
     exports dev.poolkit;
     exports dev.poolkit.http;
     exports dev.poolkit.limits;
+    exports dev.poolkit.crawl;
     exports dev.poolkit.demo;
     exports dev.poolkit.cli;
     opens dev.poolkit.cli to info.picocli;

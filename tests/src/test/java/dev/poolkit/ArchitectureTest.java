@@ -23,10 +23,11 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * http    dev.poolkit.http, dev.poolkit.http.internal
  * limits  dev.poolkit.limits, dev.poolkit.limits.internal
  * demo    dev.poolkit.demo
+ * crawl   dev.poolkit.crawl, dev.poolkit.crawl.internal
  * cli     dev.poolkit.cli, dev.poolkit.cli.internal
  * util    dev.poolkit.internal
  * </pre>
- * Dependencies point one way: cli -> pools, http, demo -> limits -> util.
+ * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> crawl -> util.
  */
 class ArchitectureTest {
     static final JavaClasses LIB = new ClassFileImporter()
@@ -39,7 +40,7 @@ class ArchitectureTest {
     static String roomOf(String pkg) {
         if (pkg.equals("dev.poolkit") || pkg.startsWith("dev.poolkit.internal.")) return "pools";
         if (pkg.equals("dev.poolkit.internal")) return "util";
-        for (String room : new String[]{"http", "limits", "demo", "cli"}) {
+        for (String room : new String[]{"http", "limits", "demo", "cli", "crawl"}) {
             if (pkg.equals("dev.poolkit." + room) || pkg.startsWith("dev.poolkit." + room + ".")) return room;
         }
         return null;
@@ -85,6 +86,19 @@ class ArchitectureTest {
                 .check(LIB);
         noClasses().that().resideInAPackage("dev.poolkit.cli.internal..")
                 .should().dependOnClassesThat().resideInAPackage("dev.poolkit.cli")
+                .check(LIB);
+        noClasses().that().resideInAPackage("dev.poolkit.crawl.internal..")
+                .should().dependOnClassesThat().resideInAPackage("dev.poolkit.crawl")
+                .check(LIB);
+    }
+
+    @Test
+    void crawlDependsOnNoOtherRoomButUtil() {
+        // Robots.txt is fetched through a function it is given, so that the fetcher and its
+        // limits can be plugged in without the frontier knowing http.
+        noClasses().that().resideInAPackage("dev.poolkit.crawl..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.poolkit", "dev.poolkit.http..", "dev.poolkit.limits..",
+                        "dev.poolkit.internal.engine..", "dev.poolkit.internal.process..", "dev.poolkit.cli..", "dev.poolkit.demo..")
                 .check(LIB);
     }
 
