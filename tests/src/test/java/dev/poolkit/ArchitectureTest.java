@@ -35,7 +35,8 @@ class ArchitectureTest {
             .importPackages("dev.poolkit");
 
     static final String[] FRONT_DOORS = {"dev.poolkit.Pool", "dev.poolkit.ThreadPool", "dev.poolkit.AsyncPool",
-            "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite"};
+            "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite",
+            "dev.poolkit.crawl.LocalFrontier"};
 
     static String roomOf(String pkg) {
         if (pkg.equals("dev.poolkit") || pkg.startsWith("dev.poolkit.internal.")) return "pools";
