@@ -17,6 +17,10 @@ module dev.poolkit {
     requires com.fasterxml.jackson.databind;
     // Page.document() and select() hand out jsoup's types.
     requires transitive org.jsoup;
+    // Robots parses robots.txt with it. Its jar names no Automatic-Module-Name, so its module name
+    // comes from the file name (crawler-commons-1.6.jar): crawler.commons, and Maven warns that a
+    // module requiring a filename-based automodule should not be published to a public repository.
+    requires crawler.commons;
     requires static jdk.httpserver;
     requires static info.picocli;
 

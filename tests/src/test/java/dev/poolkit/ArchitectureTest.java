@@ -36,7 +36,7 @@ class ArchitectureTest {
 
     static final String[] FRONT_DOORS = {"dev.poolkit.Pool", "dev.poolkit.ThreadPool", "dev.poolkit.AsyncPool",
             "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite",
-            "dev.poolkit.crawl.LocalFrontier"};
+            "dev.poolkit.crawl.LocalFrontier", "dev.poolkit.crawl.Robots"};
 
     static String roomOf(String pkg) {
         if (pkg.equals("dev.poolkit") || pkg.startsWith("dev.poolkit.internal.")) return "pools";
