@@ -19,6 +19,7 @@ public class FetchException extends IOException implements Failure {
         BAD_URL,
         /** The URL (or a redirect) is not http or https, or goes from https to http. Nothing was read. */
         REFUSED_SCHEME,
+        /** The host name did not resolve. Not retried: it stays unknown for the length of a run. */
         UNKNOWN_HOST,
         /** No connection: refused, unreachable, or the connect timeout passed. */
         CONNECT,

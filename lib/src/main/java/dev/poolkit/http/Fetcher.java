@@ -290,6 +290,12 @@ public final class Fetcher implements AutoCloseable {
 
     private FetchException failure(String url, URI hop, Throwable e) {
         String where = where(hop);
+        // Before the rest: java.net.http reports a name that did not resolve as a ConnectException.
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                return new FetchException(url, Kind.UNKNOWN_HOST, "unknown host: " + hop.getHost(), e);
+            }
+        }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof Bodies.TooLargeException t) {
                 return new FetchException(url, Kind.TOO_LARGE, "body too large: over " + t.limit() + " bytes"
@@ -297,9 +303,6 @@ public final class Fetcher implements AutoCloseable {
             }
             if (c instanceof HttpConnectTimeoutException) return new FetchException(url, Kind.CONNECT, "connect timed out: " + where, e);
             if (c instanceof ConnectException) return new FetchException(url, Kind.CONNECT, "connection refused: " + where, e);
-            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
-                return new FetchException(url, Kind.UNKNOWN_HOST, "unknown host: " + hop.getHost(), e);
-            }
             if (c instanceof SSLException || c instanceof CertificateException) {
                 return new FetchException(url, Kind.TLS, "TLS failed with " + where + ": " + Text.oneLine(c.getMessage()), e);
             }
