@@ -15,7 +15,7 @@ import java.util.Map;
 public class FetchException extends IOException implements Failure {
     /** What went wrong, by cause; {@link #label()} is the name a result's {@code errorKind} carries. */
     public enum Kind {
-        /** The URL could not be parsed, or has no host. */
+        /** The URL could not be parsed, has no host, or has a port out of range 1-65535. */
         BAD_URL,
         /** The URL (or a redirect) is not http or https, or goes from https to http. Nothing was read. */
         REFUSED_SCHEME,
