@@ -1,19 +1,29 @@
 package dev.poolkit;
 
+import com.sun.net.httpserver.HttpServer;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.poolkit.fixtures.TestServer;
+import dev.poolkit.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 
+import java.net.ServerSocket;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The lib's layout, held by a test rather than by memory. A room is a public package and the
@@ -28,11 +38,24 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * util    dev.poolkit.internal
  * </pre>
  * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> crawl -> util.
+ *
+ * <p>The tests' layout too: unit tests in the lib's packages, the rest in {@link #TEST_ONLY_PACKAGES},
+ * and one test server.
  */
 class ArchitectureTest {
     static final JavaClasses LIB = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.poolkit");
+
+    static final JavaClasses TESTS = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+            .importPackages("dev.poolkit");
+
+    /** The test packages that mirror no package of the lib, and what they hold. */
+    static final Set<String> TEST_ONLY_PACKAGES = Set.of(
+            "dev.poolkit.fixtures",   // what tests share: the test server, helpers, worker programs
+            "dev.poolkit.processes",  // tests that spawn worker processes
+            "dev.poolkit.e2e");       // tests that run the templates through ./jbang
 
     static final String[] FRONT_DOORS = {"dev.poolkit.Pool", "dev.poolkit.ThreadPool", "dev.poolkit.AsyncPool",
             "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite",
@@ -122,6 +145,30 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("dev.poolkit.demo..")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
                 .check(LIB);
+    }
+
+    @Test
+    void testPackagesMirrorTheLibsOrAreFixturesProcessesOrEndToEnd() {
+        Set<String> libPackages = LIB.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
+        Set<String> strays = new TreeSet<>();
+        for (JavaClass c : TESTS) {
+            if (!libPackages.contains(c.getPackageName()) && !TEST_ONLY_PACKAGES.contains(c.getPackageName())) strays.add(c.getName());
+        }
+        assertTrue(strays.isEmpty(), "test classes in a package the lib does not have: " + strays);
+    }
+
+    @Test
+    void noTestStartsAServerOfItsOwnButTheTestServer() {
+        noClasses().that().doNotBelongToAnyOf(TestServer.class)
+                .should().callMethodWhere(describe("HttpServer.create or HttpsServer.create",
+                        call -> call.getTargetOwner().isAssignableTo(HttpServer.class) && call.getName().equals("create")))
+                .because("every test that needs an HTTP server uses TestServer, or the demo site")
+                .check(TESTS);
+        noClasses().that().doNotBelongToAnyOf(TestSupport.class)
+                .should().callConstructorWhere(describe("a ServerSocket constructor",
+                        call -> call.getTargetOwner().isAssignableTo(ServerSocket.class)))
+                .because("a port nothing listens on is TestSupport.refusedPort()")
+                .check(TESTS);
     }
 
     @Test

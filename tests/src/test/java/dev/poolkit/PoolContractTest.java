@@ -27,6 +27,7 @@ import static dev.poolkit.fixtures.TestSupport.awaitBlocked;
 import static dev.poolkit.fixtures.TestSupport.awaitUntil;
 import static dev.poolkit.fixtures.TestSupport.byItem;
 import static dev.poolkit.fixtures.TestSupport.inputThatFailsAfter;
+import static dev.poolkit.fixtures.TestSupport.items;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,10 +44,6 @@ abstract class PoolContractTest {
 
     /** A pool of this backend that runs at most {@code concurrency} items at once. */
     abstract Pool newPool(int concurrency, Handler handler);
-
-    static List<String> items(int n) {
-        return IntStream.range(0, n).mapToObj(i -> "item-" + i).toList();
-    }
 
     static Summary run(Pool pool, List<String> items, ConcurrentLinkedQueue<Result> results) throws InterruptedException {
         return pool.run(items.iterator(), results::add);

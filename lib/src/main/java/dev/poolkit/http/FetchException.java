@@ -15,10 +15,11 @@ import java.util.Map;
 public class FetchException extends IOException implements Failure {
     /** What went wrong, by cause; {@link #label()} is the name a result's {@code errorKind} carries. */
     public enum Kind {
-        /** The URL could not be parsed, or has no host. */
+        /** The URL could not be parsed, has no host, or has a port out of range 1-65535. */
         BAD_URL,
         /** The URL (or a redirect) is not http or https, or goes from https to http. Nothing was read. */
         REFUSED_SCHEME,
+        /** The host name did not resolve. Not retried: it stays unknown for the length of a run. */
         UNKNOWN_HOST,
         /** No connection: refused, unreachable, or the connect timeout passed. */
         CONNECT,

@@ -3,6 +3,7 @@ package dev.poolkit.http;
 import dev.poolkit.http.FetchException.Kind;
 import dev.poolkit.http.internal.Bodies;
 import dev.poolkit.http.internal.Deadline;
+import dev.poolkit.http.internal.Hosts;
 import dev.poolkit.http.internal.Redirects;
 import dev.poolkit.http.internal.Watchdog;
 import dev.poolkit.internal.Check;
@@ -70,7 +71,9 @@ import javax.net.ssl.SSLException;
  *       {@code Accept-Encoding: gzip, deflate} (gzip and deflate bodies are decoded); HTTP/1.1.</li>
  * </ul>
  * Only {@code http} and {@code https} URLs are fetched; anything else fails with kind
- * {@code refused-scheme} before any byte is read. TLS certificates are always verified.
+ * {@code refused-scheme} before any byte is read. A host name in another script
+ * ({@code http://bücher.example/}) is sent in its ASCII form ({@code xn--bcher-kva.example}); the
+ * page's and the failure's {@code url} stay as given. TLS certificates are always verified.
  *
  * <h2>Limits and retries</h2>
  * No limit per host by default ({@code perHost} 0, {@code rate} 0): the pool's concurrency
@@ -278,10 +281,11 @@ public final class Fetcher implements AutoCloseable {
             throw new FetchException(url, uri.getScheme() == null ? Kind.BAD_URL : Kind.REFUSED_SCHEME,
                     "bad URL: " + url + " (only http:// and https:// URLs can be fetched)", null);
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new FetchException(url, Kind.BAD_URL, "bad URL: " + url + " (no host)", null);
+        try {
+            return Hosts.ascii(uri);
+        } catch (IllegalArgumentException e) {
+            throw new FetchException(url, Kind.BAD_URL, "bad URL: " + url + " (" + Text.oneLine(e.getMessage()) + ")", null);
         }
-        return uri;
     }
 
     private FetchException timedOut(String url, URI hop) {
@@ -290,6 +294,12 @@ public final class Fetcher implements AutoCloseable {
 
     private FetchException failure(String url, URI hop, Throwable e) {
         String where = where(hop);
+        // Before the rest: java.net.http reports a name that did not resolve as a ConnectException.
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                return new FetchException(url, Kind.UNKNOWN_HOST, "unknown host: " + Hosts.display(hop.getHost()), e);
+            }
+        }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof Bodies.TooLargeException t) {
                 return new FetchException(url, Kind.TOO_LARGE, "body too large: over " + t.limit() + " bytes"
@@ -297,9 +307,6 @@ public final class Fetcher implements AutoCloseable {
             }
             if (c instanceof HttpConnectTimeoutException) return new FetchException(url, Kind.CONNECT, "connect timed out: " + where, e);
             if (c instanceof ConnectException) return new FetchException(url, Kind.CONNECT, "connection refused: " + where, e);
-            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
-                return new FetchException(url, Kind.UNKNOWN_HOST, "unknown host: " + hop.getHost(), e);
-            }
             if (c instanceof SSLException || c instanceof CertificateException) {
                 return new FetchException(url, Kind.TLS, "TLS failed with " + where + ": " + Text.oneLine(c.getMessage()), e);
             }

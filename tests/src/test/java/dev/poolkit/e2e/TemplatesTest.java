@@ -2,6 +2,7 @@ package dev.poolkit.e2e;
 
 import dev.poolkit.JsonLines;
 import dev.poolkit.demo.DemoSite;
+import dev.poolkit.fixtures.TestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,8 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,9 +33,7 @@ class TemplatesTest {
     @BeforeAll
     static void startSite() throws IOException {
         site = DemoSite.start(3, 0);
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            refused = "http://127.0.0.1:" + socket.getLocalPort() + "/";
-        }
+        refused = "http://127.0.0.1:" + TestSupport.refusedPort() + "/";
     }
 
     @AfterAll

@@ -123,7 +123,7 @@ class FetcherLimitsTest {
 
     @Test
     void retryAfterPausesTheHostThatSentItAfterARedirect() throws Exception {
-        server.route("/moved", (n, ex) -> new TestServer.Reply(302, java.util.Map.of("Location", server.url("/busy")), 0));
+        server.route("/moved", TestServer.Reply.redirect(302, server.url("/busy")));
         server.route("/busy", (n, ex) -> TestServer.Reply.retryAfter(429, "1"));
         server.route("/other", (n, ex) -> TestServer.Reply.ok());
         // localhost and 127.0.0.1 are two hosts to the gate, served by the same server.
@@ -139,29 +139,17 @@ class FetcherLimitsTest {
 
     @Test
     void a503WithAHugeBodyIsRetriedNotTakenForTooLarge() throws Exception {
-        var calls = new java.util.concurrent.atomic.AtomicInteger();
-        var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        http.createContext("/", ex -> {
-            try (ex) {
-                boolean first = calls.incrementAndGet() <= 2;
-                byte[] chunk = new byte[64 * 1024];
-                // The first with its length declared, the second chunked: both far over maxBytes.
-                ex.sendResponseHeaders(first ? 503 : 200, calls.get() == 1 ? 64L * chunk.length : calls.get() == 2 ? 0 : 2);
-                try (var out = ex.getResponseBody()) {
-                    if (first) for (int i = 0; i < 64; i++) out.write(chunk);
-                    else out.write("ok".getBytes());
-                } catch (java.io.IOException clientLeft) {
-                    // the client stopped reading the error page: expected
-                }
-            }
+        byte[] huge = new byte[64 * 64 * 1024];
+        // The first with its length declared, the second chunked: both far over maxBytes.
+        server.route("/", (n, ex) -> switch (n) {
+            case 1 -> TestServer.Reply.status(503).body(huge);
+            case 2 -> TestServer.Reply.status(503).body(huge).chunked();
+            default -> TestServer.Reply.ok().body("ok");
         });
-        http.start();
         try (var fetcher = Fetcher.builder().maxBytes(1024).retries(2).backoff(Duration.ZERO, Duration.ZERO).build()) {
-            Page page = fetcher.get("http://127.0.0.1:" + http.getAddress().getPort() + "/");
+            Page page = fetcher.get(server.url("/"));
             assertEquals(200, page.status());
             assertEquals(3, page.attempts());
-        } finally {
-            http.stop(0);
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.poolkit.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.Headers;
+import dev.poolkit.fixtures.TestServer;
+import dev.poolkit.fixtures.TestServer.Reply;
 import dev.poolkit.fixtures.TestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,15 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,90 +28,50 @@ class FetcherTest {
     private static final String OK_BODY =
             "<!doctype html><html><head><title>\n  Hello &amp;\n  welcome </title></head><body>hi</body></html>";
 
-    private static HttpServer server;
+    private static TestServer server;
     private static String base;
     private static Fetcher fetcher;
-    private static final AtomicReference<String> userAgent = new AtomicReference<>();
-    private static final AtomicReference<com.sun.net.httpserver.Headers> received = new AtomicReference<>();
-    private static final CountDownLatch releaseSlow = new CountDownLatch(1);
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/ok", ex -> send(ex, 200, "text/html; charset=utf-8", OK_BODY.getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/latin", ex -> send(ex, 200, "text/html; charset=ISO-8859-1",
-                "<html><title>Caf\u00e9 cr\u00e8me</title></html>".getBytes(StandardCharsets.ISO_8859_1)));
-        server.createContext("/untitled", ex -> send(ex, 200, "text/plain", "no title here".getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/missing", ex -> send(ex, 404, "text/plain", "nope".getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/broken", ex -> send(ex, 500, "text/plain", "oops".getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/moved", ex -> {
-            ex.getResponseHeaders().set("Location", "/ok");
-            send(ex, 302, "text/plain", new byte[0]);
-        });
-        server.createContext("/agent", ex -> {
-            userAgent.set(ex.getRequestHeaders().getFirst("User-Agent"));
-            send(ex, 200, "text/plain", new byte[0]);
-        });
-        server.createContext("/headers", ex -> {
-            received.set(ex.getRequestHeaders());
-            send(ex, 200, "text/plain", new byte[0]);
-        });
-        server.createContext("/to-file", ex -> {
-            ex.getResponseHeaders().set("Location", "file:///etc/passwd");
-            send(ex, 302, "text/plain", new byte[0]);
-        });
-        server.createContext("/http-equiv", ex -> send(ex, 200, "text/html",
-                ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"
-                        + "<title>Na\u00efve \u20ac</title></head></html>").getBytes(java.nio.charset.Charset.forName("windows-1252"))));
-        server.createContext("/header-beats-meta", ex -> send(ex, 200, "text/html; charset=utf-8",
-                "<html><head><meta charset=\"iso-8859-1\"><title>\u00e9t\u00e9</title></head></html>".getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/declares-huge", ex -> {
-            try (ex) {
-                ex.sendResponseHeaders(200, 100L * 1024 * 1024);
-                ex.getResponseBody().write("<html>".getBytes(StandardCharsets.UTF_8));
-                ex.getResponseBody().flush();
-                releaseSlow.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        server.createContext("/stall-body", ex -> {
-            try (ex) {
-                ex.sendResponseHeaders(200, 0);
-                ex.getResponseBody().write("<html><title>never ends".getBytes(StandardCharsets.UTF_8));
-                ex.getResponseBody().flush();
-                releaseSlow.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        server.createContext("/slow", ex -> {
-            try {
-                releaseSlow.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            send(ex, 200, "text/plain", new byte[0]);
-        });
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        server = TestServer.start()
+                .route("/ok", Reply.page(200, "text/html; charset=utf-8", OK_BODY))
+                .route("/latin", Reply.page(200, "text/html; charset=ISO-8859-1",
+                        "<html><title>Caf\u00e9 cr\u00e8me</title></html>".getBytes(StandardCharsets.ISO_8859_1)))
+                .route("/untitled", Reply.page(200, "text/plain", "no title here"))
+                .route("/missing", Reply.page(404, "text/plain", "nope"))
+                .route("/broken", Reply.page(500, "text/plain", "oops"))
+                .route("/moved", Reply.redirect(302, "/ok"))
+                .route("/agent", Reply.ok())
+                .route("/headers", Reply.ok())
+                .route("/to-file", Reply.redirect(302, "file:///etc/passwd"))
+                .route("/http-equiv", Reply.page(200, "text/html",
+                        ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"
+                                + "<title>Na\u00efve \u20ac</title></head></html>").getBytes(java.nio.charset.Charset.forName("windows-1252"))))
+                .route("/header-beats-meta", Reply.page(200, "text/html; charset=utf-8",
+                        "<html><head><meta charset=\"iso-8859-1\"><title>\u00e9t\u00e9</title></head></html>"))
+                // Headers that promise 100 MiB, six bytes, then nothing until the server closes.
+                .route("/declares-huge", Reply.ok().body("<html>").declaring(100L * 1024 * 1024).thenStall())
+                .route("/stall-body", Reply.ok().body("<html><title>never ends").chunked().thenStall())
+                .route("/slow", Reply.heldUntilClosed());
+        base = server.url("");
         fetcher = Fetcher.builder().retries(0).build(); // one attempt each: retries are FetcherLimitsTest's
     }
 
     @AfterAll
     static void stopServer() {
-        releaseSlow.countDown();
         fetcher.close();
-        server.stop(0);
+        server.close();
     }
 
-    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
-        try (ex) {
-            ex.getResponseHeaders().set("Content-Type", contentType);
-            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) ex.getResponseBody().write(body);
-        }
+    /** The User-Agent of the last request to /agent. */
+    private static String userAgent() {
+        return server.lastRequest("/agent").headers().getFirst("User-Agent");
+    }
+
+    /** The headers of the last request to /headers. */
+    private static Headers received() {
+        return server.lastRequest("/headers").headers();
     }
 
     @Test
@@ -185,7 +140,7 @@ class FetcherTest {
     void slowAnswerTimesOut() throws Exception {
         try (var impatient = Fetcher.builder().timeout(Duration.ofMillis(200)).retries(0).build()) {
             var e = assertThrows(FetchException.class, () -> impatient.get(base + "/slow"));
-            assertEquals("timed out after 200 ms: 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
+            assertEquals("timed out after 200 ms: 127.0.0.1:" + server.port(), e.getMessage());
             assertEquals("timeout", e.kind().label());
         }
     }
@@ -239,7 +194,7 @@ class FetcherTest {
             var e = assertThrows(FetchException.class, () -> impatient.get(base + "/stall-body"));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(FetchException.Kind.TIMEOUT, e.kind());
-            assertEquals("timed out after 300 ms: 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
+            assertEquals("timed out after 300 ms: 127.0.0.1:" + server.port(), e.getMessage());
             assertTrue(millis >= 300 && millis < 300 + 1500, "failed after " + millis + " ms");
         }
     }
@@ -249,7 +204,7 @@ class FetcherTest {
         try (var small = Fetcher.builder().maxBytes(1024 * 1024).timeout(Duration.ofSeconds(8)).build()) {
             var e = assertThrows(FetchException.class, () -> small.get(base + "/declares-huge"));
             assertEquals(FetchException.Kind.TOO_LARGE, e.kind(), "refused at once, not left to time out: " + e.getMessage());
-            assertEquals("body too large: over 1048576 bytes (maxBytes) from 127.0.0.1:" + server.getAddress().getPort(), e.getMessage());
+            assertEquals("body too large: over 1048576 bytes (maxBytes) from 127.0.0.1:" + server.port(), e.getMessage());
         }
     }
 
@@ -268,7 +223,7 @@ class FetcherTest {
         try (var custom = Fetcher.builder().header("X-Api-Key", "k1").header("Accept-Language", "fr").build()) {
             custom.get(base + "/headers");
         }
-        var headers = received.get();
+        var headers = received();
         assertEquals("k1", headers.getFirst("X-Api-Key"));
         assertEquals("fr", headers.getFirst("Accept-Language"));
         assertEquals("gzip, deflate", headers.getFirst("Accept-Encoding"), "compression is asked for");
@@ -280,8 +235,8 @@ class FetcherTest {
         try (var custom = Fetcher.builder().header("user-agent", "bot/1").header("Accept-Encoding", "identity").build()) {
             custom.get(base + "/headers");
         }
-        assertEquals(List.of("bot/1"), received.get().get("User-Agent"));
-        assertEquals(List.of("identity"), received.get().get("Accept-Encoding"));
+        assertEquals(List.of("bot/1"), received().get("User-Agent"));
+        assertEquals(List.of("identity"), received().get("Accept-Encoding"));
     }
 
     @Test
@@ -303,7 +258,7 @@ class FetcherTest {
                 assertSame(mine, Fetcher.shared());
                 mine.close();
                 Fetcher.shared().get(base + "/agent");
-                assertEquals("shared-test/1", userAgent.get(), "the shared fetcher is not closed");
+                assertEquals("shared-test/1", userAgent(), "the shared fetcher is not closed");
             } finally {
                 Fetcher.setShared(before);
             }
@@ -313,7 +268,7 @@ class FetcherTest {
     @Test
     void userAgentNamesPoolkitAndItsVersion() throws Exception {
         fetcher.get(base + "/agent");
-        String agent = userAgent.get();
+        String agent = userAgent();
         assertTrue(agent.startsWith("poolkit/"), agent);
         assertTrue(agent.matches("poolkit/\\d+\\.\\d+.*"), "a version, not a placeholder: " + agent);
     }
@@ -323,7 +278,7 @@ class FetcherTest {
         try (var custom = Fetcher.builder().userAgent("my-scraper/2").build()) {
             custom.get(base + "/agent");
         }
-        assertEquals("my-scraper/2", userAgent.get());
+        assertEquals("my-scraper/2", userAgent());
     }
 
     @Test
@@ -341,34 +296,13 @@ class FetcherTest {
     }
 
     @Test
-    void untrustedCertificateFailsAsTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        var keystore = dir.resolve("self-signed.p12");
-        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "test", "-keyalg", "EC", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit").redirectErrorStream(true).start();
-        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        assertEquals(0, p.waitFor(), "keytool failed");
-        var keys = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = java.nio.file.Files.newInputStream(keystore)) {
-            keys.load(in, "changeit".toCharArray());
-        }
-        var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, "changeit".toCharArray());
-        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
-        var https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
-        https.createContext("/", ex -> send(ex, 200, "text/html", OK_BODY.getBytes(StandardCharsets.UTF_8)));
-        https.start();
-        try {
-            String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/";
+    void untrustedCertificateFailsAsTls() throws Exception {
+        try (var https = TestServer.startHttps().route("/", Reply.page(200, "text/html", OK_BODY))) {
+            String url = https.url("/");
             var e = assertThrows(FetchException.class, () -> fetcher.get(url));
             assertEquals(FetchException.Kind.TLS, e.kind(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("TLS failed with 127.0.0.1:" + https.getAddress().getPort() + ": "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("TLS failed with 127.0.0.1:" + https.port() + ": "), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
-        } finally {
-            https.stop(0);
         }
     }
 }

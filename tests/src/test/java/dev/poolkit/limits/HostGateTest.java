@@ -3,22 +3,20 @@ package dev.poolkit.limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import static dev.poolkit.fixtures.TestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class HostGateTest {
-    private static void awaitWaiters(HostGate gate, String host, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (gate.waiters(host) < n) {
-            if (System.nanoTime() > deadline) throw new AssertionError("only " + gate.waiters(host) + " of " + n + " waiting");
-            Thread.sleep(5);
-        }
+    private static void awaitWaiters(HostGate gate, String host, int n) {
+        awaitUntil(() -> gate.waiters(host) >= n, Duration.ofSeconds(20), () -> "only " + gate.waiters(host) + " of " + n + " waiting");
     }
 
     @Test

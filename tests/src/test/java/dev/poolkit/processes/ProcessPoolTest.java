@@ -29,6 +29,7 @@ import static dev.poolkit.fixtures.TestSupport.awaitBlocked;
 import static dev.poolkit.fixtures.TestSupport.awaitUntil;
 import static dev.poolkit.fixtures.TestSupport.byItem;
 import static dev.poolkit.fixtures.TestSupport.inputThatFailsAfter;
+import static dev.poolkit.fixtures.TestSupport.items;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,10 +44,6 @@ class ProcessPoolTest {
     @AfterEach
     void noWorkerOutlivesItsTest() {
         awaitUntil(() -> ProcessHandle.current().children().findAny().isEmpty(), Duration.ofSeconds(10));
-    }
-
-    static List<String> items(int n) {
-        return IntStream.range(0, n).mapToObj(i -> "item-" + i).toList();
     }
 
     @Test

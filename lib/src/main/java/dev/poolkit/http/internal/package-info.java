@@ -1,5 +1,6 @@
 /**
  * Not API: the fetcher's parts (body caps and decoding, deadlines and the watchdog that enforces
- * them, redirect rules). May change in any release; nothing here imports {@code dev.poolkit.http}.
+ * them, redirect rules, host names in ASCII). May change in any release; nothing here imports
+ * {@code dev.poolkit.http}.
  */
 package dev.poolkit.http.internal;
