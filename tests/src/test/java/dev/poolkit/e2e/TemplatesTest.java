@@ -47,7 +47,7 @@ class TemplatesTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
     void scaffoldedTemplateWritesOneRecordPerItemWithTheRightOutcome(String template, @TempDir Path dir) throws Exception {
-        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("S.java").toString());
+        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("MyScraper.java").toString());
         assertEquals(0, init.exitCode(), init::toString);
 
         String page1 = site.url() + "/page/1";
@@ -58,10 +58,12 @@ class TemplatesTest {
         Files.writeString(dir.resolve("list.txt"), String.join("\n",
                 "# a comment, then a blank line", "", page1, page2, missing, refused, "not a url", redirected, loop) + "\n");
 
-        Command run = Command.jbang(dir, null, "S.java", "-i", "list.txt", "-o", "out.jsonl",
+        // processes and hybrid: the worker processes run MyScraper too.
+        Command run = Command.jbang(dir, null, "MyScraper.java", "-i", "list.txt", "-o", "out.jsonl",
                 "--timeout", "20", "--max-redirects", "3", "--header", "X-Scraper: e2e");
 
         assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.errorLines().getLast().startsWith("MyScraper: done: 7 items, 3 ok, 4 failed in "), run::toString);
         Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 7);
         assertOk(byItem.get(page1), "Demo page 1");
         assertEquals(page1, byItem.get(page1).get("finalUrl"));
@@ -77,6 +79,34 @@ class TemplatesTest {
         assertEquals("bad-url", byItem.get("not a url").get("errorKind"));
         assertFailed(byItem.get(loop), null, "redirect loop");
         assertEquals("redirect-loop", byItem.get(loop).get("errorKind"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
+    void quteTemplateIsTheScriptWithItsNamesLeftToInit(String template) throws IOException {
+        Path qute = TemplateSource.qute(template);
+        String expected = TemplateSource.of(template).qute();
+        if (Boolean.getBoolean("poolkit.writeTemplates")) Files.writeString(qute, expected);
+
+        assertEquals(expected, Files.exists(qute) ? Files.readString(qute) : "", () -> qute + " is not "
+                + TemplateSource.script(template) + " with its class and command named {baseName}; after editing the script, "
+                + "rewrite it with: mvn -f tests test -Dtest='TemplatesTest#quteTemplate*' -Dpoolkit.writeTemplates=true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
+    void scaffoldedScriptIsNamedAfterItsFile(String template, @TempDir Path dir) throws Exception {
+        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("MyScraper.java").toString());
+        assertEquals(0, init.exitCode(), init::toString);
+
+        Command help = Command.jbang(dir, null, "MyScraper.java", "--help");
+        Command aliasHelp = Command.jbang(Command.ROOT, null, template + "@.", "--help");
+
+        assertEquals(TemplateSource.of(template).scaffolded("MyScraper"), Files.readString(dir.resolve("MyScraper.java")));
+        assertEquals(0, help.exitCode(), help::toString);
+        assertTrue(help.stdout().startsWith("Usage: MyScraper "), help::toString);
+        assertEquals(0, aliasHelp.exitCode(), aliasHelp::toString);
+        assertTrue(aliasHelp.stdout().startsWith("Usage: " + template + " "), aliasHelp::toString);
     }
 
     @Test
