@@ -185,7 +185,7 @@ public final class Job {
     }
 
     private void say(String line) {
-        if (!quiet) System.err.println(spec.name() + ": " + line);
+        if (!quiet) spec.commandLine().getErr().println(spec.name() + ": " + line);
     }
 
     /**
