@@ -9,9 +9,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -178,6 +180,35 @@ class TemplatesTest {
         assertTrue(resumed.stderr().contains("done: 2 items"), resumed::toString);
         Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 4);
         assertEquals(all.stream().sorted().toList(), byItem.keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void lineThatIsNotUtf8FailsAsBadInputTheOthersRunAndResumeSkipsIt(@TempDir Path dir) throws Exception {
+        String script = Command.ROOT.resolve("templates/processes.java").toString();
+        String page1 = site.url() + "/page/1";
+        String page2 = site.url() + "/page/2";
+        var input = new ByteArrayOutputStream();
+        input.writeBytes(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // a BOM, then a comment
+        input.writeBytes(("# pages, and a line saved as Latin-1\n" + page1 + "\ncaf").getBytes(StandardCharsets.UTF_8));
+        input.write(0xE9);
+        input.writeBytes(("\n" + page2 + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("u.txt"), input.toByteArray());
+
+        Command run = Command.jbang(dir, null, script, "-i", "u.txt", "-o", "out.jsonl", "-p", "1");
+        Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 3);
+        Command resumed = Command.jbang(dir, null, script, "-i", "u.txt", "-o", "out.jsonl", "-p", "1", "--resume");
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.errorLines().getLast().startsWith("processes: done: 3 items, 2 ok, 1 failed"), run::toString);
+        assertOk(byItem.get(page1), "Demo page 1");
+        assertOk(byItem.get(page2), "Demo page 2");
+        Map<String, Object> bad = byItem.get("caf\uFFFD");
+        assertFailed(bad, null, "line 3 of u.txt is not valid UTF-8 (byte 0xE9 at byte 4 of the line)");
+        assertEquals("bad-input", bad.get("errorKind"), bad::toString);
+        assertEquals(0, resumed.exitCode(), resumed::toString);
+        assertTrue(resumed.errorLines().getLast().startsWith("processes: done: 0 items, 0 ok, 0 failed"), resumed::toString);
+        assertTrue(resumed.errorLines().getLast().contains("skipped 3 already in out.jsonl"), resumed::toString);
+        recordsByItem(dir.resolve("out.jsonl"), 3);
     }
 
     @Test
