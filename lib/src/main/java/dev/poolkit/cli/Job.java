@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -46,7 +47,8 @@ public final class Job {
     List<String> items = new ArrayList<>();
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "Read items from FILE, one per line (- for stdin). Blank lines and lines starting with # are skipped.")
+            description = "Read items from FILE, one per line, UTF-8 (- for stdin). Blank lines and lines starting with # are skipped; "
+                    + "a line that is not valid UTF-8 fails as bad-input.")
     String input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -129,10 +131,16 @@ public final class Job {
                 say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
             }
             var progress = new Progress(out);
+            // A line that is not valid UTF-8 is recorded here, not run: the pool never sees it.
+            var badLines = new AtomicLong();
             Summary summary;
             try (progress) {
-                summary = pool.run(inputs.iterator(), progress);
+                summary = pool.run(inputs.iterator(bad -> {
+                    badLines.incrementAndGet();
+                    progress.accept(bad);
+                }), progress);
             }
+            summary = new Summary(summary.ok(), summary.failed() + badLines.get(), summary.millis());
             say(String.format(Locale.ROOT, "done: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
                     summary.total(), summary.ok(), summary.failed(), summary.millis() / 1000.0, summary.rate(),
                     skipped > 0 ? "; skipped " + skipped + " already in " + output : "",
@@ -185,7 +193,7 @@ public final class Job {
     }
 
     private void say(String line) {
-        if (!quiet) System.err.println(spec.name() + ": " + line);
+        if (!quiet) spec.commandLine().getErr().println(spec.name() + ": " + line);
     }
 
     /**

@@ -8,17 +8,22 @@ import dev.poolkit.http.Fetcher;
 import dev.poolkit.http.Page;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,6 +83,56 @@ class JobTest {
         assertEquals(2, run.exitCode());
         assertEquals("test-job: no items: give them as arguments, with -i FILE (- for stdin), or try --demo",
                 run.stderr().strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5_000, 10_000})
+    void lineThatIsNotUtf8FailsAsBadInputAndEveryOtherLineRuns(int badLine, @TempDir Path dir) throws Exception {
+        Path in = dir.resolve("items.txt");
+        Path out = dir.resolve("out.jsonl");
+        var bytes = new ByteArrayOutputStream();
+        for (int i = 1; i <= 10_000; i++) {
+            if (i == badLine) bytes.writeBytes(new byte[]{'b', 'a', 'd', (byte) 0xE9});
+            else bytes.writeBytes(("item-" + i).getBytes(StandardCharsets.UTF_8));
+            if (i < 10_000) bytes.write('\n'); // the last line has no ending
+        }
+        Files.write(in, bytes.toByteArray());
+
+        Run run = run("-i", in.toString(), "-o", out.toString());
+
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().startsWith("test-job: done: 10000 items, 9999 ok, 1 failed"), run.stderr());
+        Map<String, Map<String, Object>> byItem = recordsByItem(out);
+        assertEquals(10_000, byItem.size());
+        for (int i = 1; i <= 10_000; i++) {
+            if (i != badLine) assertEquals("ITEM-" + i, byItem.get("item-" + i).get("upper"), "line " + i);
+        }
+        Map<String, Object> bad = byItem.get("bad\uFFFD");
+        assertEquals(false, bad.get("ok"), bad::toString);
+        assertEquals("bad-input", bad.get("errorKind"), bad::toString);
+        assertEquals("line " + badLine + " of " + in + " is not valid UTF-8 (byte 0xE9 at byte 4 of the line)", bad.get("error"));
+    }
+
+    @Test
+    void resumeSkipsABadLineAlreadyRecorded(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("items.txt");
+        Path out = dir.resolve("out.jsonl");
+        Files.write(in, new byte[]{'a', '\n', 'b', (byte) 0xFF, '\n', 'c', '\n'});
+        Run first = run("-i", in.toString(), "-o", out.toString());
+
+        Run resumed = run("-i", in.toString(), "-o", out.toString(), "--resume");
+
+        assertEquals(1, first.exitCode(), first.stderr());
+        assertEquals(0, resumed.exitCode(), resumed.stderr());
+        assertTrue(resumed.stderr().startsWith("test-job: done: 0 items, 0 ok, 0 failed"), resumed.stderr());
+        assertTrue(resumed.stderr().contains("skipped 3 already in"), resumed.stderr());
+        assertEquals(List.of("a", "b\uFFFD", "c"), recordsByItem(out).keySet().stream().sorted().toList());
+    }
+
+    static Map<String, Map<String, Object>> recordsByItem(Path out) throws Exception {
+        try (var lines = JsonLines.read(out)) {
+            return lines.collect(Collectors.toMap(r -> (String) r.get("item"), r -> r));
+        }
     }
 
     @Test

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,7 +46,7 @@ class TemplatesTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
     void scaffoldedTemplateWritesOneRecordPerItemWithTheRightOutcome(String template, @TempDir Path dir) throws Exception {
-        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("S.java").toString());
+        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("MyScraper.java").toString());
         assertEquals(0, init.exitCode(), init::toString);
 
         String page1 = site.url() + "/page/1";
@@ -55,10 +57,12 @@ class TemplatesTest {
         Files.writeString(dir.resolve("list.txt"), String.join("\n",
                 "# a comment, then a blank line", "", page1, page2, missing, refused, "not a url", redirected, loop) + "\n");
 
-        Command run = Command.jbang(dir, null, "S.java", "-i", "list.txt", "-o", "out.jsonl",
+        // processes and hybrid: the worker processes run MyScraper too.
+        Command run = Command.jbang(dir, null, "MyScraper.java", "-i", "list.txt", "-o", "out.jsonl",
                 "--timeout", "20", "--max-redirects", "3", "--header", "X-Scraper: e2e");
 
         assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.errorLines().getLast().startsWith("MyScraper: done: 7 items, 3 ok, 4 failed in "), run::toString);
         Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 7);
         assertOk(byItem.get(page1), "Demo page 1");
         assertEquals(page1, byItem.get(page1).get("finalUrl"));
@@ -74,6 +78,34 @@ class TemplatesTest {
         assertEquals("bad-url", byItem.get("not a url").get("errorKind"));
         assertFailed(byItem.get(loop), null, "redirect loop");
         assertEquals("redirect-loop", byItem.get(loop).get("errorKind"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
+    void quteTemplateIsTheScriptWithItsNamesLeftToInit(String template) throws IOException {
+        Path qute = TemplateSource.qute(template);
+        String expected = TemplateSource.of(template).qute();
+        if (Boolean.getBoolean("poolkit.writeTemplates")) Files.writeString(qute, expected);
+
+        assertEquals(expected, Files.exists(qute) ? Files.readString(qute) : "", () -> qute + " is not "
+                + TemplateSource.script(template) + " with its class and command named {baseName}; after editing the script, "
+                + "rewrite it with: mvn -f tests test -Dtest='TemplatesTest#quteTemplate*' -Dpoolkit.writeTemplates=true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
+    void scaffoldedScriptIsNamedAfterItsFile(String template, @TempDir Path dir) throws Exception {
+        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("MyScraper.java").toString());
+        assertEquals(0, init.exitCode(), init::toString);
+
+        Command help = Command.jbang(dir, null, "MyScraper.java", "--help");
+        Command aliasHelp = Command.jbang(Command.ROOT, null, template + "@.", "--help");
+
+        assertEquals(TemplateSource.of(template).scaffolded("MyScraper"), Files.readString(dir.resolve("MyScraper.java")));
+        assertEquals(0, help.exitCode(), help::toString);
+        assertTrue(help.stdout().startsWith("Usage: MyScraper "), help::toString);
+        assertEquals(0, aliasHelp.exitCode(), aliasHelp::toString);
+        assertTrue(aliasHelp.stdout().startsWith("Usage: " + template + " "), aliasHelp::toString);
     }
 
     @Test
@@ -145,6 +177,35 @@ class TemplatesTest {
         assertTrue(resumed.stderr().contains("done: 2 items"), resumed::toString);
         Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 4);
         assertEquals(all.stream().sorted().toList(), byItem.keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void lineThatIsNotUtf8FailsAsBadInputTheOthersRunAndResumeSkipsIt(@TempDir Path dir) throws Exception {
+        String script = Command.ROOT.resolve("templates/processes.java").toString();
+        String page1 = site.url() + "/page/1";
+        String page2 = site.url() + "/page/2";
+        var input = new ByteArrayOutputStream();
+        input.writeBytes(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // a BOM, then a comment
+        input.writeBytes(("# pages, and a line saved as Latin-1\n" + page1 + "\ncaf").getBytes(StandardCharsets.UTF_8));
+        input.write(0xE9);
+        input.writeBytes(("\n" + page2 + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("u.txt"), input.toByteArray());
+
+        Command run = Command.jbang(dir, null, script, "-i", "u.txt", "-o", "out.jsonl", "-p", "1");
+        Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 3);
+        Command resumed = Command.jbang(dir, null, script, "-i", "u.txt", "-o", "out.jsonl", "-p", "1", "--resume");
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.errorLines().getLast().startsWith("processes: done: 3 items, 2 ok, 1 failed"), run::toString);
+        assertOk(byItem.get(page1), "Demo page 1");
+        assertOk(byItem.get(page2), "Demo page 2");
+        Map<String, Object> bad = byItem.get("caf\uFFFD");
+        assertFailed(bad, null, "line 3 of u.txt is not valid UTF-8 (byte 0xE9 at byte 4 of the line)");
+        assertEquals("bad-input", bad.get("errorKind"), bad::toString);
+        assertEquals(0, resumed.exitCode(), resumed::toString);
+        assertTrue(resumed.errorLines().getLast().startsWith("processes: done: 0 items, 0 ok, 0 failed"), resumed::toString);
+        assertTrue(resumed.errorLines().getLast().contains("skipped 3 already in out.jsonl"), resumed::toString);
+        recordsByItem(dir.resolve("out.jsonl"), 3);
     }
 
     @Test
