@@ -1,0 +1,30 @@
+package poolkit.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named workload: how many pages (or tasks, or lines), the server's delay per page, and the
+ * concurrency. A scale workload has no pages: it runs its own single target.
+ */
+record Workload(String name, int size, int delayMillis, int concurrency, boolean scale, String about) {
+    /** Every workload by name, in the order they run by default. */
+    static final Map<String, Workload> ALL = new LinkedHashMap<>();
+
+    static {
+        for (var w : List.of(
+                new Workload("20k", 20_000, 0, 64, false, "pages at c=64"),
+                new Workload("200k", 200_000, 0, 64, false, "pages at c=64"),
+                new Workload("delay-10k", 10_000, 50, 1_000, false, "pages of 50 ms at c=1000"),
+                new Workload("delay-2k", 2_000, 50, 100, false, "pages of 50 ms at c=100"),
+                new Workload("inflight-100k", 100_000, 2_000, 100_000, true, "tasks sleeping 2 s, all in flight in AsyncPool"),
+                new Workload("lines-10m", 10_000_000, 0, 128, true, "input lines through the async template with a trivial handler"))) {
+            ALL.put(w.name(), w);
+        }
+    }
+
+    Workload withSize(int n) {
+        return new Workload(name, n, delayMillis, concurrency, scale, about);
+    }
+}
