@@ -50,6 +50,29 @@ class LaunchCacheTest {
     }
 
     @Test
+    void aScriptWithSourcesIsCachedAndAnEditedSourceRunsItsNewText(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("S.java"), String.join("\n",
+                "///usr/bin/env jbang \"$0\" \"$@\" ; exit $?",
+                "//JAVA 21+",
+                "//SOURCES parts/Greeting.java",
+                "class S { public static void main(String[] args) { System.out.println(Greeting.text()); } }", ""));
+        Path greeting = Files.createDirectories(dir.resolve("parts")).resolve("Greeting.java");
+        Files.writeString(greeting, "class Greeting { static String text() { return \"hello\"; } }\n");
+        Path cache = dir.resolve("cache");
+
+        Command first = run(dir, cache, script);
+        Command cached = run(dir, cache, script);
+        Files.writeString(greeting, "class Greeting { static String text() { return \"edited\"; } }\n");
+        Command edited = run(dir, cache, script);
+
+        assertTrue(hasFile(cache, "launch"), "the command was not kept in " + cache);
+        assertEquals("hello", first.stdout().strip(), first::toString);
+        assertEquals("hello", cached.stdout().strip(), cached::toString);
+        assertEquals("edited", edited.stdout().strip(), edited::toString);
+        awaitTrainingDone(cache);
+    }
+
+    @Test
     void aCacheFolderThatCannotBeWrittenIsNoCache(@TempDir Path dir) throws Exception {
         Path script = scaffold(dir, "async");
         // Root may write anywhere it has no permission to: a folder under a plain file cannot exist for anyone.
