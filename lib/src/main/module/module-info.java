@@ -14,6 +14,8 @@ module dev.poolkit {
     requires transitive java.net.http;
     requires java.management;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.fasterxml.jackson.datatype.jdk8;
     requires static jdk.httpserver;
     requires static info.picocli;
 

@@ -4,6 +4,7 @@ import dev.poolkit.JsonLines;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.Result;
+import dev.poolkit.Sink;
 import dev.poolkit.Summary;
 import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.demo.DemoSite;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 /**
  * The command line every poolkit template shares, as a picocli mixin, and the run it drives:
@@ -185,30 +185,31 @@ public final class Job {
     }
 
     private void say(String line) {
-        if (!quiet) System.err.println(spec.name() + ": " + line);
+        if (!quiet) spec.commandLine().getErr().println(spec.name() + ": " + line);
     }
 
     /**
-     * Counts results on their way to the output, and says how far along the run is every few
+     * Counts results as the output wrote them, and says how far along the run is every few
      * seconds, so a long run is never silent.
      */
-    private final class Progress implements Consumer<Result>, AutoCloseable {
+    private final class Progress implements Sink, AutoCloseable {
         private static final long EVERY_MILLIS = 5_000;
-        private final Consumer<Result> out;
+        private final Sink out;
         private final LongAdder ok = new LongAdder();
         private final LongAdder failed = new LongAdder();
         private final long start = System.nanoTime();
         private final Thread reporter;
 
-        Progress(Consumer<Result> out) {
+        Progress(Sink out) {
             this.out = out;
             this.reporter = quiet ? null : Thread.ofPlatform().daemon().name("progress").start(this::report);
         }
 
         @Override
-        public void accept(Result result) {
-            out.accept(result);
-            (result.ok() ? ok : failed).increment();
+        public Result write(Result result) {
+            Result written = out.write(result);
+            (written.ok() ? ok : failed).increment();
+            return written;
         }
 
         private void report() {

@@ -1,5 +1,6 @@
 package dev.poolkit.cli;
 
+import dev.poolkit.AsyncPool;
 import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
 import dev.poolkit.ThreadPool;
@@ -16,8 +17,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,6 +72,42 @@ class JobTest {
         Run run = run("-q", "-o", dir.resolve("out.jsonl").toString(), "a", "fail-me");
 
         assertEquals(1, run.exitCode(), run.stderr());
+    }
+
+    @Command(name = "typed-job")
+    static class Typed implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(AsyncPool.of(2, item -> switch (item) {
+                case "instant" -> Fields.of("at", Instant.parse("2026-12-01T10:15:30Z"));
+                case "optional" -> Fields.of("maybe", Optional.empty());
+                default -> Fields.of("thing", new Object()); // nothing Jackson can write
+            }));
+        }
+    }
+
+    @Test
+    void recordsSummaryAndExitCodeAgreeWhenAResultCannotBeWritten(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new Typed());
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("-o", out.toString(), "instant", "optional", "object");
+
+        Map<String, Map<String, Object>> byItem;
+        try (var lines = JsonLines.read(out)) {
+            byItem = lines.collect(java.util.stream.Collectors.toMap(r -> (String) r.get("item"), r -> r));
+        }
+        assertEquals("2026-12-01T10:15:30Z", byItem.get("instant").get("at"), byItem::toString);
+        assertTrue(byItem.get("optional").containsKey("maybe") && byItem.get("optional").get("maybe") == null, byItem::toString);
+        assertEquals(false, byItem.get("object").get("ok"));
+        assertTrue(((String) byItem.get("object").get("error")).contains("cannot be written as JSON"), byItem::toString);
+        assertTrue(err.toString().contains("typed-job: done: 3 items, 2 ok, 1 failed"), err::toString);
+        assertEquals(1, code, "an item failed, in the file and the summary: " + err);
     }
 
     @Test
