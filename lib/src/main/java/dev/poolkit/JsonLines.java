@@ -7,6 +7,7 @@ import dev.poolkit.internal.engine.Results;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,11 @@ import java.util.stream.Stream;
 public final class JsonLines {
     private JsonLines() {}
 
-    /** A writer to {@code out}; closing the writer flushes {@code out} but leaves it open. */
+    /**
+     * A writer to {@code out}; closing the writer flushes {@code out} but leaves it open. On a
+     * {@link PrintStream} ({@code System.out}), which swallows its errors, a line that fails
+     * throws as on any stream.
+     */
     public static Writer writer(OutputStream out) {
         return new Writer(out, false);
     }
@@ -125,6 +130,11 @@ public final class JsonLines {
                     // in the OS before the next begins.
                     out.write(line);
                     out.flush();
+                    // A PrintStream (System.out) keeps its errors to itself: a closed pipe would
+                    // go unnoticed for the rest of the run.
+                    if (out instanceof PrintStream print && print.checkError()) {
+                        throw new IOException("the stream failed or was closed (a PrintStream does not say which)");
+                    }
                     lines++;
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -305,6 +306,23 @@ class JsonLinesTest {
         var writer = JsonLines.writer(full);
         var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", "handler", 0)));
         assertEquals("cannot write results: No space left on device", e.getMessage());
+        assertEquals(0, writer.lines());
+    }
+
+    @Test
+    void aPrintStreamThatFailsIsNoticedAtTheFirstLine() {
+        // System.out is a PrintStream: it swallows the closed pipe's IOException and sets a flag.
+        var closedPipe = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        });
+        var writer = JsonLines.writer(closedPipe);
+
+        var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", "handler", 0)));
+
+        assertEquals("cannot write results: the stream failed or was closed (a PrintStream does not say which)", e.getMessage());
         assertEquals(0, writer.lines());
     }
 
