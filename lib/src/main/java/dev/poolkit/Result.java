@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param errorKind {@code null} on success, else the failure's cause in a word, to count failures
  *               by: a {@link FetchException.Kind#label() fetch kind} ({@code timeout},
  *               {@code too-large}, ...), {@code handler} for any other exception, {@code crash} for
- *               a worker process that died
+ *               a worker process that died, {@code item-timeout} for an item still running at
+ *               its pool's {@link Pool#withItemTimeout deadline}
  * @param millis wall-clock time the handler took, in milliseconds
  * @param fields the handler's own fields, in the order it gave them; never {@code null}
  */

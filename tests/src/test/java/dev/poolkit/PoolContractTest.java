@@ -396,6 +396,41 @@ abstract class PoolContractTest {
     }
 
     @Test
+    void sinkThatThrowsInterruptsTheItemsInFlightAndStartsNoMore() throws Exception {
+        int n = 3;
+        var release = new CountDownLatch(1);
+        var started = new AtomicInteger();
+        var othersWaiting = new CountDownLatch(n - 1);
+        Handler handler = item -> {
+            started.incrementAndGet();
+            if (item.equals("item-0")) {
+                assertTrue(othersWaiting.await(5, TimeUnit.SECONDS)); // fail only once the others are in
+                return Fields.of();
+            }
+            othersWaiting.countDown();
+            assertTrue(release.await(30, TimeUnit.SECONDS)); // an interrupt ends this wait
+            return Fields.of();
+        };
+        var thrown = new AtomicReference<Throwable>();
+        try (Pool pool = newPool(n, handler)) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    pool.run(items(100).iterator(), r -> { throw new IllegalStateException("stdout closed"); });
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            try {
+                assertTrue(runner.join(WAIT), "run() waited for the items in flight after its sink failed");
+            } finally {
+                release.countDown();
+            }
+        }
+        assertEquals("stdout closed", thrown.get().getMessage());
+        assertEquals(n, started.get(), "items started after the sink failed");
+    }
+
+    @Test
     void inputThatFailsEndsTheRunOnceTheItemsReadAreDone() throws Exception {
         var results = new ConcurrentLinkedQueue<Result>();
         try (Pool pool = newPool(3, item -> Fields.of())) {
