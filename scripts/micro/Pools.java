@@ -18,11 +18,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,50 @@ public class Pools {
         }
     }
 
+    /** As {@link #asyncPool}, with item deadlines on (never reached): the watchdog's cost. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public long asyncPoolWithItemTimeout() throws Exception {
+        var sink = new LongAdder();
+        try (var pool = AsyncPool.of(IN_FLIGHT, TRIVIAL).withItemTimeout(Duration.ofSeconds(60))) {
+            return pool.run(items.iterator(), r -> sink.increment()).total() + sink.sum();
+        }
+    }
+
+    /**
+     * {@link #rawVirtual} with the other way to give each task a deadline: a timer task per
+     * task that would interrupt it, cancelled when it ends. Against rawVirtual, what that costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public long rawVirtualScheduledTimeout() throws Exception {
+        var sink = new LongAdder();
+        var slots = new Semaphore(IN_FLIGHT);
+        var timer = new ScheduledThreadPoolExecutor(1);
+        timer.setRemoveOnCancelPolicy(true);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String item : items) {
+                slots.acquire();
+                executor.execute(() -> {
+                    Thread self = Thread.currentThread();
+                    var deadline = timer.schedule(self::interrupt, 60, TimeUnit.SECONDS);
+                    try {
+                        Map<String, ?> fields = TRIVIAL.handle(item);
+                        if (fields != null) sink.increment();
+                    } catch (Exception e) {
+                        sink.increment();
+                    } finally {
+                        deadline.cancel(false);
+                        slots.release();
+                    }
+                });
+            }
+        } finally {
+            timer.shutdownNow();
+        }
+        return sink.sum();
+    }
+
     /** What AsyncPool does, by hand: a virtual thread per task, a semaphore for the bound. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
@@ -98,6 +144,16 @@ public class Pools {
     public long threadPool() throws Exception {
         var sink = new LongAdder();
         try (var pool = ThreadPool.of(THREADS, TRIVIAL)) {
+            return pool.run(items.iterator(), r -> sink.increment()).total() + sink.sum();
+        }
+    }
+
+    /** As {@link #threadPool}, with item deadlines on (never reached). */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public long threadPoolWithItemTimeout() throws Exception {
+        var sink = new LongAdder();
+        try (var pool = ThreadPool.of(THREADS, TRIVIAL).withItemTimeout(Duration.ofSeconds(60))) {
             return pool.run(items.iterator(), r -> sink.increment()).total() + sink.sum();
         }
     }

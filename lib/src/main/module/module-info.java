@@ -15,6 +15,8 @@ module dev.poolkit {
     requires transitive java.net.http;
     requires java.management;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.fasterxml.jackson.datatype.jdk8;
     // Page.document() and select() hand out jsoup's types.
     requires transitive org.jsoup;
     // Robots parses robots.txt with it. Its jar names no Automatic-Module-Name, so its module name

@@ -7,6 +7,7 @@ import dev.poolkit.internal.engine.Results;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * try (var out = JsonLines.writer(Path.of("results.jsonl"), false)) {
- *     pool.run(items, out);          // a Writer is a thread-safe Consumer<Result>
+ *     pool.run(items, out);          // a Writer is a thread-safe Sink
  * }
  * try (var lines = JsonLines.read(Path.of("results.jsonl"))) { lines.forEach(System.out::println); }
  * }</pre>
@@ -30,7 +30,11 @@ import java.util.stream.Stream;
 public final class JsonLines {
     private JsonLines() {}
 
-    /** A writer to {@code out}; closing the writer flushes {@code out} but leaves it open. */
+    /**
+     * A writer to {@code out}; closing the writer flushes {@code out} but leaves it open. On a
+     * {@link PrintStream} ({@code System.out}), which swallows its errors, a line that fails
+     * throws as on any stream.
+     */
     public static Writer writer(OutputStream out) {
         return new Writer(out, false);
     }
@@ -80,8 +84,12 @@ public final class JsonLines {
      * Writes one JSON object per line, each line whole and flushed before the next begins, so a
      * run that is killed loses no finished line. Thread-safe; a write failure throws
      * {@link UncheckedIOException}.
+     *
+     * <p>Values are written as Jackson writes them, with {@code java.time} values as ISO-8601
+     * strings ({@code "2026-12-01T10:15:30Z"}) and an {@link java.util.Optional} as its value or
+     * {@code null}.
      */
-    public static final class Writer implements Consumer<Result>, AutoCloseable {
+    public static final class Writer implements Sink, AutoCloseable {
         private final OutputStream out;
         private final boolean closeOut;
         private long lines;
@@ -92,18 +100,22 @@ public final class JsonLines {
         }
 
         /**
-         * Writes the result as one line. A result whose handler fields cannot be written as JSON
-         * is written as a failure of its item that says so, so that the item still has its record.
+         * Writes the result as one line and returns it. A result whose handler fields cannot be
+         * written as JSON is written as a failure of its item that says so, so that the item
+         * still has its record, and that failure is returned: count what this returns.
          */
         @Override
-        public void accept(Result result) {
+        public Result write(Result result) {
+            Result written = result;
             byte[] line;
             try {
                 line = line(result.toMap());
             } catch (IllegalArgumentException unwritable) {
-                line = line(Results.unwritable(result, unwritable).toMap());
+                written = Results.unwritable(result, unwritable);
+                line = line(written.toMap());
             }
             writeLine(line);
+            return written;
         }
 
         /** Writes any map as one line. */
@@ -118,6 +130,11 @@ public final class JsonLines {
                     // in the OS before the next begins.
                     out.write(line);
                     out.flush();
+                    // A PrintStream (System.out) keeps its errors to itself: a closed pipe would
+                    // go unnoticed for the rest of the run.
+                    if (out instanceof PrintStream print && print.checkError()) {
+                        throw new IOException("the stream failed or was closed (a PrintStream does not say which)");
+                    }
                     lines++;
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);

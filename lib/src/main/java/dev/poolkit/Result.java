@@ -18,7 +18,8 @@ import java.util.Objects;
  *               by: a {@link FetchException.Kind#label() fetch kind} ({@code timeout},
  *               {@code too-large}, ...), {@code handler} for any other exception, {@code crash} for
  *               a worker process that died, {@code bad-input} for a line of a command line's
- *               input that is not valid UTF-8 (never run)
+ *               input that is not valid UTF-8 (never run), {@code item-timeout} for an item still
+ *               running at its pool's {@link Pool#withItemTimeout deadline}
  * @param millis wall-clock time the handler took, in milliseconds
  * @param fields the handler's own fields, in the order it gave them; never {@code null}
  */

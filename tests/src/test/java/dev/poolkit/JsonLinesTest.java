@@ -7,14 +7,20 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
@@ -70,7 +76,9 @@ class JsonLinesTest {
         var out = new ByteArrayOutputStream();
         try (var writer = JsonLines.writer(out)) {
             // Jackson finds no properties in a plain Object: a handler's bug, not the run's end.
-            writer.accept(Result.success("http://a/", 200, 12, Fields.of("thing", new Object())));
+            Result kept = writer.write(Result.success("http://a/", 200, 12, Fields.of("thing", new Object())));
+            assertFalse(kept.ok(), "write() returns the failure it wrote in the result's place");
+            assertEquals("handler", kept.errorKind());
             writer.accept(Result.success("http://b/", 200, 5, Fields.of("title", "B")));
         }
 
@@ -82,6 +90,48 @@ class JsonLinesTest {
         assertEquals("handler", a.get("errorKind"));
         assertTrue(((String) a.get("error")).startsWith("the handler returned fields that cannot be written as JSON: "), a.toString());
         assertEquals("B", JsonLines.parse(lines.get(1), "line 2").get("title"));
+    }
+
+    @Test
+    void javaTimeValuesAreIsoStringsAndAnOptionalIsItsValueOrNull() throws Exception {
+        var out = new ByteArrayOutputStream();
+        Result written;
+        try (var writer = JsonLines.writer(out)) {
+            written = writer.write(Result.success("a", 200, 1, Fields.of(
+                    "at", Instant.parse("2026-12-01T10:15:30Z"), "day", LocalDate.of(2026, 12, 1),
+                    "took", Duration.ofMillis(1500), "maybe", Optional.of("x"), "none", Optional.empty())));
+        }
+
+        assertTrue(written.ok(), written::toString);
+        assertEquals("{\"item\":\"a\",\"ok\":true,\"status\":200,\"error\":null,\"errorKind\":null,\"millis\":1,"
+                + "\"at\":\"2026-12-01T10:15:30Z\",\"day\":\"2026-12-01\",\"took\":\"PT1.5S\",\"maybe\":\"x\",\"none\":null}\n",
+                out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writeReturnsTheResultItWroteSoThatAPoolCountsWhatWasWritten() throws Exception {
+        Handler handler = item -> switch (item) {
+            case "instant" -> Fields.of("at", Instant.parse("2026-12-01T10:15:30Z"));
+            case "optional" -> Fields.of("maybe", Optional.of(3));
+            default -> Fields.of("thing", new Object()); // Jackson finds nothing to write in it
+        };
+        Path file = dir.resolve("typed.jsonl");
+        Summary summary;
+        try (var pool = AsyncPool.of(2, handler); var writer = JsonLines.writer(file, false)) {
+            summary = pool.run(List.of("instant", "optional", "object").iterator(), writer);
+        }
+
+        Map<String, Map<String, Object>> byItem = new HashMap<>();
+        try (var lines = JsonLines.read(file)) {
+            lines.forEach(r -> byItem.put((String) r.get("item"), r));
+        }
+        assertEquals(3, byItem.size());
+        assertEquals("2026-12-01T10:15:30Z", byItem.get("instant").get("at"));
+        assertEquals(3, byItem.get("optional").get("maybe"));
+        assertEquals(false, byItem.get("object").get("ok"));
+        long okLines = byItem.values().stream().filter(r -> Boolean.TRUE.equals(r.get("ok"))).count();
+        assertEquals(new Summary(okLines, 3 - okLines, summary.millis()), summary);
+        assertEquals(new Summary(2, 1, summary.millis()), summary);
     }
 
     @Test
@@ -256,6 +306,23 @@ class JsonLinesTest {
         var writer = JsonLines.writer(full);
         var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", "handler", 0)));
         assertEquals("cannot write results: No space left on device", e.getMessage());
+        assertEquals(0, writer.lines());
+    }
+
+    @Test
+    void aPrintStreamThatFailsIsNoticedAtTheFirstLine() {
+        // System.out is a PrintStream: it swallows the closed pipe's IOException and sets a flag.
+        var closedPipe = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        });
+        var writer = JsonLines.writer(closedPipe);
+
+        var e = assertThrows(UncheckedIOException.class, () -> writer.accept(Result.failure("a", null, "x", "handler", 0)));
+
+        assertEquals("cannot write results: the stream failed or was closed (a PrintStream does not say which)", e.getMessage());
         assertEquals(0, writer.lines());
     }
 

@@ -393,6 +393,41 @@ abstract class PoolContractTest {
     }
 
     @Test
+    void sinkThatThrowsInterruptsTheItemsInFlightAndStartsNoMore() throws Exception {
+        int n = 3;
+        var release = new CountDownLatch(1);
+        var started = new AtomicInteger();
+        var othersWaiting = new CountDownLatch(n - 1);
+        Handler handler = item -> {
+            started.incrementAndGet();
+            if (item.equals("item-0")) {
+                assertTrue(othersWaiting.await(5, TimeUnit.SECONDS)); // fail only once the others are in
+                return Fields.of();
+            }
+            othersWaiting.countDown();
+            assertTrue(release.await(30, TimeUnit.SECONDS)); // an interrupt ends this wait
+            return Fields.of();
+        };
+        var thrown = new AtomicReference<Throwable>();
+        try (Pool pool = newPool(n, handler)) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    pool.run(items(100).iterator(), r -> { throw new IllegalStateException("stdout closed"); });
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            try {
+                assertTrue(runner.join(WAIT), "run() waited for the items in flight after its sink failed");
+            } finally {
+                release.countDown();
+            }
+        }
+        assertEquals("stdout closed", thrown.get().getMessage());
+        assertEquals(n, started.get(), "items started after the sink failed");
+    }
+
+    @Test
     void inputThatFailsEndsTheRunOnceTheItemsReadAreDone() throws Exception {
         var results = new ConcurrentLinkedQueue<Result>();
         try (Pool pool = newPool(3, item -> Fields.of())) {
@@ -437,6 +472,123 @@ abstract class PoolContractTest {
         assertEquals(30, summary.total());
         assertEquals(10, results.stream().filter(r -> !r.ok()).count());
         assertTrue(results.stream().filter(r -> !r.ok()).allMatch(r -> r.error().equals("Exception: no")));
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a run that never ends fails, not hangs
+    void anItemPastItsDeadlineGetsOneItemTimeoutRecordAndTheRunGoesOn() throws Exception {
+        // Two items hang, one honouring the interrupt and one ignoring it, while the pool has two
+        // slots: the rest can only run if both slots are given back at the deadline.
+        var release = new CountDownLatch(1);
+        var interrupted = new ConcurrentHashMap<String, Boolean>();
+        var hungThreads = new ConcurrentHashMap<String, Thread>();
+        Handler handler = item -> {
+            if (item.equals("hang-honouring")) {
+                hungThreads.put(item, Thread.currentThread());
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    interrupted.put(item, true);
+                    throw e;
+                }
+            }
+            if (item.equals("hang-ignoring")) {
+                hungThreads.put(item, Thread.currentThread());
+                while (true) {
+                    try {
+                        release.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted.put(item, true); // and carries on waiting
+                    }
+                }
+                return Fields.of("late", true);
+            }
+            return Fields.of("echo", item);
+        };
+        List<String> input = new ArrayList<>(items(20));
+        input.add(3, "hang-honouring");
+        input.add(5, "hang-ignoring");
+        var results = new ConcurrentLinkedQueue<Result>();
+
+        Summary summary;
+        long start = System.nanoTime();
+        try (Pool pool = newPool(2, handler).withItemTimeout(Duration.ofSeconds(1))) {
+            summary = run(pool, input, results);
+        }
+        long runMillis = (System.nanoTime() - start) / 1_000_000;
+        try {
+            assertEquals(new Summary(20, 2, summary.millis()), summary);
+            Map<String, Result> byItem = byItem(results);
+            assertEquals(22, byItem.size());
+            for (String item : items(20)) assertEquals(Map.of("echo", item), byItem.get(item).fields(), item);
+            for (String hung : List.of("hang-honouring", "hang-ignoring")) {
+                Result r = byItem.get(hung);
+                assertFalse(r.ok(), r::toString);
+                assertEquals("item-timeout", r.errorKind(), r::toString);
+                assertEquals("item timed out after 1000 ms (--item-timeout)", r.error());
+                assertTrue(r.millis() >= 1000 && r.millis() < 3000, "written at the deadline, not " + r.millis() + " ms");
+                assertEquals(true, interrupted.get(hung), hung + "'s thread was not interrupted");
+            }
+            assertTrue(runMillis < 10_000, "the run took " + runMillis + " ms");
+        } finally {
+            release.countDown();
+        }
+        // The handler that ignored the interrupt returns now: its thread ends without a second record.
+        for (Thread t : hungThreads.values()) assertTrue(t.join(WAIT), t + " did not end");
+        assertEquals(22, results.size(), () -> results.stream().filter(r -> r.item().startsWith("hang")).toList().toString());
+    }
+
+    @Test
+    void zeroItemTimeoutMeansNone() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(2, item -> Fields.of("echo", item)).withItemTimeout(Duration.ZERO)) {
+            assertEquals(30, run(pool, items(30), results).ok());
+        }
+        assertEquals(30, byItem(results).size());
+    }
+
+    @Test
+    void negativeItemTimeoutIsRejectedWithItsValue() {
+        Pool pool = newPool(2, item -> Fields.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> pool.withItemTimeout(Duration.ofMillis(-1500)));
+        assertEquals("timeout must be >= 0, got -1500 ms", e.getMessage());
+        var tiny = assertThrows(IllegalArgumentException.class, () -> pool.withItemTimeout(Duration.ofNanos(-1)));
+        assertEquals("timeout must be >= 0, got PT-0.000000001S", tiny.getMessage());
+    }
+
+    @Test
+    void withItemTimeoutGivesANewPoolAndLeavesThisOneWithout() throws Exception {
+        var release = new CountDownLatch(1);
+        var started = new CountDownLatch(1);
+        Handler handler = item -> {
+            if (item.equals("timed")) new CountDownLatch(1).await();
+            started.countDown();
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+            return Fields.of();
+        };
+        Pool pool = newPool(1, handler);
+        Pool timed = pool.withItemTimeout(Duration.ofMillis(1));
+        assertFalse(pool == timed, "withItemTimeout changed the pool it was called on");
+        var summary = new AtomicReference<Summary>();
+        Thread runner = Thread.ofPlatform().start(() -> {
+            try {
+                summary.set(pool.run(List.of("slow").iterator(), r -> {}));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            // "slow" has been running since before this run, which lasts past the 1 ms deadline.
+            var timedResults = new ConcurrentLinkedQueue<Result>();
+            assertEquals(new Summary(0, 1, 0).failed(), run(timed, List.of("timed"), timedResults).failed());
+            assertEquals("item-timeout", timedResults.peek().errorKind());
+        } finally {
+            release.countDown();
+        }
+        assertTrue(runner.join(WAIT));
+        assertEquals(1, summary.get().ok(), "the pool withItemTimeout was called on got a deadline too");
     }
 
     @Test

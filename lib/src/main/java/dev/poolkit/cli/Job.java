@@ -4,6 +4,7 @@ import dev.poolkit.JsonLines;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.Result;
+import dev.poolkit.Sink;
 import dev.poolkit.Summary;
 import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.demo.DemoSite;
@@ -19,14 +20,16 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 /**
  * The command line every poolkit template shares, as a picocli mixin, and the run it drives:
@@ -39,9 +42,19 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Exit codes: 0 when every item succeeded, 1 when some failed, 2 for a usage or input error
- * (one line on stderr saying what is wrong and what to do).
+ * found before any item is read (one line on stderr saying what is wrong and what to do: a
+ * missing input, an output that cannot be opened, ...), and 141 when stdout was closed under
+ * the run ({@code ./jbang async@. -i items.txt | head -n 5}): the first record that cannot be
+ * written stops it, no item is started after it, and one line on stderr says how far it got.
+ * 141 is 128 + SIGPIPE, what a shell reports for a program that the closed pipe killed
+ * ({@code yes | head -n 1}): the JVM ignores SIGPIPE and sees the error instead, and answers as
+ * if it had not. Not 1, which here means "items failed": a script can tell a reader that went
+ * away from failed items, and one that tolerates a closed pipe already checks for 141.
  */
 public final class Job {
+    /** 128 + SIGPIPE: stdout was closed before the run ended. */
+    public static final int STDOUT_CLOSED = 141;
+
     @Parameters(paramLabel = "ITEM", arity = "0..*",
             description = "Items to process (URLs for the default handler).")
     List<String> items = new ArrayList<>();
@@ -121,11 +134,16 @@ public final class Job {
 
     private int runItems(Pool pool) throws Exception {
         check();
-        var inputs = new Inputs(items, input);
-        long skipped = 0;
-        if (output != null && resume && Files.exists(output)) skipped = inputs.skipRecordedIn(output);
-        try (DemoSite site = demo ? DemoSite.start(demoPages, demoDelay) : null;
-             JsonLines.Writer out = output == null ? JsonLines.writer(System.out) : JsonLines.writer(output, resume)) {
+        try (JsonLines.Writer out = openOutput()) {
+            var inputs = new Inputs(items, input);
+            long skipped = 0;
+            if (output != null && resume && Files.exists(output)) skipped = inputs.skipRecordedIn(output);
+            return runItems(pool, inputs, skipped, out);
+        }
+    }
+
+    private int runItems(Pool pool, Inputs inputs, long skipped, JsonLines.Writer out) throws Exception {
+        try (DemoSite site = demo ? DemoSite.start(demoPages, demoDelay) : null) {
             if (site != null) {
                 inputs.add(site.pageUrls());
                 say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
@@ -133,12 +151,32 @@ public final class Job {
             var progress = new Progress(out);
             // A line that is not valid UTF-8 is recorded here, not run: the pool never sees it.
             var badLines = new AtomicLong();
+            var read = new AtomicLong();
+            Iterator<String> counted = inputs.iterator(bad -> {
+                badLines.incrementAndGet();
+                progress.write(bad);
+            });
             Summary summary;
             try (progress) {
-                summary = pool.run(inputs.iterator(bad -> {
-                    badLines.incrementAndGet();
-                    progress.accept(bad);
-                }), progress);
+                summary = pool.run(new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return counted.hasNext();
+                    }
+
+                    @Override
+                    public String next() {
+                        String item = counted.next();
+                        read.incrementAndGet();
+                        return item;
+                    }
+                }, progress);
+            } catch (RuntimeException e) {
+                if (output != null || progress.outputFailure == null) throw e;
+                // Not quiet even with -q: the run did not do what it was asked.
+                spec.commandLine().getErr().println(spec.name() + ": stdout closed after " + out.lines() + " records; stopped ("
+                        + read.get() + " items read, " + (read.get() - out.lines()) + " of them not written; the rest not started)");
+                return STDOUT_CLOSED;
             }
             summary = new Summary(summary.ok(), summary.failed() + badLines.get(), summary.millis());
             say(String.format(Locale.ROOT, "done: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
@@ -146,6 +184,23 @@ public final class Job {
                     skipped > 0 ? "; skipped " + skipped + " already in " + output : "",
                     output != null ? "; results in " + output : ""));
             return summary.failed() > 0 ? 1 : 0;
+        }
+    }
+
+    /** The records' output, opened before any item is read: one that cannot be is a usage error. */
+    private JsonLines.Writer openOutput() {
+        // System.out, not a stream of our own on fd 1: a handler's prints and the records keep
+        // sharing one buffer and one lock. The writer asks it for errors after every line.
+        if (output == null) return JsonLines.writer(System.out);
+        try {
+            return JsonLines.writer(output, resume);
+        } catch (AccessDeniedException e) {
+            throw new UsageError("-o " + output + ": permission denied (choose a folder you can write to, or another -o)");
+        } catch (FileSystemException e) {
+            String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+            throw new UsageError("-o " + output + ": " + reason.toLowerCase(Locale.ROOT) + " (choose another -o)");
+        } catch (IOException e) {
+            throw new UsageError("-o " + output + ": cannot open: " + e.getMessage() + " (choose another -o)");
         }
     }
 
@@ -161,6 +216,9 @@ public final class Job {
         if (resume && overwrite) throw new UsageError("--resume and --overwrite contradict each other: pick one");
         if (output != null) {
             Path parent = output.toAbsolutePath().getParent();
+            if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+                throw new UsageError("-o " + output + ": " + parent + " is a file, not a folder (choose another -o)");
+            }
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new UsageError("output folder does not exist: " + parent + " (create it, or choose another -o)");
             }
@@ -197,26 +255,35 @@ public final class Job {
     }
 
     /**
-     * Counts results on their way to the output, and says how far along the run is every few
+     * Counts results as the output wrote them, and says how far along the run is every few
      * seconds, so a long run is never silent.
      */
-    private final class Progress implements Consumer<Result>, AutoCloseable {
+    private final class Progress implements Sink, AutoCloseable {
         private static final long EVERY_MILLIS = 5_000;
-        private final Consumer<Result> out;
+        private final Sink out;
         private final LongAdder ok = new LongAdder();
         private final LongAdder failed = new LongAdder();
         private final long start = System.nanoTime();
         private final Thread reporter;
 
-        Progress(Consumer<Result> out) {
+        Progress(Sink out) {
             this.out = out;
             this.reporter = quiet ? null : Thread.ofPlatform().daemon().name("progress").start(this::report);
         }
 
+        private volatile RuntimeException outputFailure;
+
         @Override
-        public void accept(Result result) {
-            out.accept(result);
-            (result.ok() ? ok : failed).increment();
+        public Result write(Result result) {
+            Result written;
+            try {
+                written = out.write(result);
+            } catch (RuntimeException e) {
+                outputFailure = e;
+                throw e;
+            }
+            (written.ok() ? ok : failed).increment();
+            return written;
         }
 
         private void report() {

@@ -34,7 +34,11 @@ public final class Check {
     }
 
     public static java.time.Duration notNegative(java.time.Duration d, String name) {
-        if (d.isNegative()) throw new IllegalArgumentException(name + " must be >= 0, got " + d.toMillis() + " ms");
+        if (d.isNegative()) {
+            // A part of a millisecond would read as "got 0 ms": name it as Duration does then.
+            String got = d.getNano() % 1_000_000 == 0 ? d.toMillis() + " ms" : d.toString();
+            throw new IllegalArgumentException(name + " must be >= 0, got " + got);
+        }
         return d;
     }
 

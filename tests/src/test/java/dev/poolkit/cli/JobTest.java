@@ -1,5 +1,6 @@
 package dev.poolkit.cli;
 
+import dev.poolkit.AsyncPool;
 import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
 import dev.poolkit.ThreadPool;
@@ -20,17 +21,25 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** The shared command line, run in-process with a handler that needs no network. */
 class JobTest {
+
+    /** Items the Upper handler was given, in any test: a usage error must leave it unchanged. */
+    static final AtomicInteger HANDLED = new AtomicInteger();
 
     @Command(name = "test-job")
     static class Upper implements Callable<Integer> {
@@ -40,6 +49,7 @@ class JobTest {
         @Override
         public Integer call() throws Exception {
             return job.run(ThreadPool.of(2, item -> {
+                HANDLED.incrementAndGet();
                 if (item.startsWith("fail")) throw new IllegalStateException("asked to fail");
                 return Fields.of("upper", item.toUpperCase());
             }));
@@ -74,6 +84,42 @@ class JobTest {
         Run run = run("-q", "-o", dir.resolve("out.jsonl").toString(), "a", "fail-me");
 
         assertEquals(1, run.exitCode(), run.stderr());
+    }
+
+    @Command(name = "typed-job")
+    static class Typed implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(AsyncPool.of(2, item -> switch (item) {
+                case "instant" -> Fields.of("at", Instant.parse("2026-12-01T10:15:30Z"));
+                case "optional" -> Fields.of("maybe", Optional.empty());
+                default -> Fields.of("thing", new Object()); // nothing Jackson can write
+            }));
+        }
+    }
+
+    @Test
+    void recordsSummaryAndExitCodeAgreeWhenAResultCannotBeWritten(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new Typed());
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("-o", out.toString(), "instant", "optional", "object");
+
+        Map<String, Map<String, Object>> byItem;
+        try (var lines = JsonLines.read(out)) {
+            byItem = lines.collect(java.util.stream.Collectors.toMap(r -> (String) r.get("item"), r -> r));
+        }
+        assertEquals("2026-12-01T10:15:30Z", byItem.get("instant").get("at"), byItem::toString);
+        assertTrue(byItem.get("optional").containsKey("maybe") && byItem.get("optional").get("maybe") == null, byItem::toString);
+        assertEquals(false, byItem.get("object").get("ok"));
+        assertTrue(((String) byItem.get("object").get("error")).contains("cannot be written as JSON"), byItem::toString);
+        assertTrue(err.toString().contains("typed-job: done: 3 items, 2 ok, 1 failed"), err::toString);
+        assertEquals(1, code, "an item failed, in the file and the summary: " + err);
     }
 
     @Test
@@ -149,6 +195,44 @@ class JobTest {
 
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().startsWith("test-job: output folder does not exist: "), run.stderr());
+    }
+
+    @Test
+    void outputThatCannotBeOpenedIsAUsageErrorBeforeAnyWork(@TempDir Path dir) throws Exception {
+        // Paths no one can open, root included: under a regular file, directly or through a link.
+        Path file = Files.writeString(dir.resolve("somefile"), "x");
+        Path underAFile = file.resolve("out.jsonl");
+        Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), underAFile);
+        int handledBefore = HANDLED.get();
+
+        Run direct = run("-o", underAFile.toString(), "a");
+        Run throughLink = run("-o", link.toString(), "a");
+        Run folder = run("-o", dir.toString(), "a");
+
+        assertEquals(2, direct.exitCode(), direct.stderr());
+        assertEquals("test-job: -o " + underAFile + ": " + file + " is a file, not a folder (choose another -o)\n", direct.stderr());
+        assertEquals(2, throughLink.exitCode(), throughLink.stderr());
+        assertEquals("test-job: -o " + link + ": not a directory (choose another -o)\n", throughLink.stderr());
+        assertEquals(2, folder.exitCode(), folder.stderr());
+        assertEquals("test-job: output is a folder: " + dir + " (give a file name)\n", folder.stderr());
+        assertEquals(handledBefore, HANDLED.get(), "an item was handled before the output was found unusable");
+    }
+
+    @Test
+    void outputInAFolderWithoutWritePermissionSaysPermissionDenied(@TempDir Path dir) throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("ro"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(readOnly), "root writes anywhere: run the tests as a user to check this case");
+            Path out = readOnly.resolve("out.jsonl");
+
+            Run run = run("-o", out.toString(), "a");
+
+            assertEquals(2, run.exitCode(), run.stderr());
+            assertEquals("test-job: -o " + out + ": permission denied (choose a folder you can write to, or another -o)\n", run.stderr());
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test

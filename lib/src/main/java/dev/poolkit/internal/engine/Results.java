@@ -43,6 +43,15 @@ public final class Results {
                 result.millis(), Map.of());
     }
 
+    /**
+     * The failure of an item whose handler was still running at its deadline:
+     * {@code errorKind} {@code item-timeout}.
+     */
+    public static Result itemTimeout(String item, java.time.Duration timeout, long millis) {
+        return new Result(item, false, null, "item timed out after " + timeout.toMillis() + " ms (--item-timeout)",
+                "item-timeout", millis, Map.of());
+    }
+
     /** The failure's {@code errorKind}: the one a {@link Failure} names, or {@code handler}. */
     public static String kindOf(Throwable e) {
         if (e instanceof Failure f && f.errorKind() != null && !f.errorKind().isBlank()) return f.errorKind();

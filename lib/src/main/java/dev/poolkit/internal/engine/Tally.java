@@ -1,6 +1,7 @@
 package dev.poolkit.internal.engine;
 
 import dev.poolkit.Result;
+import dev.poolkit.Sink;
 import dev.poolkit.Summary;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,8 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * One run's bookkeeping: counts results on their way to the sink, and keeps the first failure of
- * the sink itself (a full disk, a closed pipe), which must stop the run instead of losing results.
+ * One run's bookkeeping: counts results as the sink kept them (a {@link Sink} says which result
+ * it kept: a record that could not be written as JSON is counted as the failure written in its
+ * place), and keeps the first failure of the sink itself (a full disk, a closed pipe), which must
+ * stop the run instead of losing results.
  */
 public final class Tally implements Consumer<Result> {
     private final Consumer<Result> sink;
@@ -24,13 +27,15 @@ public final class Tally implements Consumer<Result> {
 
     @Override
     public void accept(Result result) {
+        Result kept = result;
         try {
-            sink.accept(result);
+            if (sink instanceof Sink s) kept = s.write(result);
+            else sink.accept(result);
         } catch (RuntimeException e) {
             sinkFailure.compareAndSet(null, e);
             throw e;
         }
-        (result.ok() ? ok : failed).increment();
+        (kept.ok() ? ok : failed).increment();
     }
 
     /** True once the sink has thrown: producers should stop feeding. */
