@@ -3,7 +3,6 @@ package dev.poolkit.internal.process;
 import dev.poolkit.Result;
 import dev.poolkit.WorkQueue;
 import dev.poolkit.WorkerCrashedException;
-import dev.poolkit.internal.engine.Results;
 import dev.poolkit.limits.internal.GateServer;
 import dev.poolkit.limits.internal.GateWire;
 
@@ -15,9 +14,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +26,9 @@ import java.util.function.Consumer;
  * answers to the sink, and a pump that passes its stderr on.
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
- * start a new one and send them again, or fail them: no task is lost or answered twice.
- *
- * <p>Which task killed a worker is known only when it held one. So after a crash, the tasks it
- * held become suspects and are sent to the new worker one at a time, with nothing else beside
- * them; only a task that a worker dies holding alone uses up its retries. Tasks that merely
- * shared a worker with a poison item are answered normally.
+ * start a new one and send them again, or fail them: no task is lost or answered twice. What a
+ * crash means for those tasks is decided by the slot's {@link Triage}, a state machine that the
+ * three threads drive under the slot's lock; the slot carries out its decisions.
  *
  * <p>Besides tasks and results, the wire carries the fetchers' {@link GateWire gate messages}:
  * each worker process gets a {@link GateServer.Session}, closed when the process is gone, which
@@ -49,23 +43,9 @@ public final class WorkerSlot {
     public record Task(long id, String item) {}
 
     private static final int STDERR_TAIL_LINES = 10;
-    // A worker that keeps dying without answering anything is broken, not unlucky. Each poison item
-    // costs up to crashRetries + 1 crashes of its own, so leave room for a few in a row.
-    private static final int MAX_CRASHES_IN_A_ROW = 10;
-
-    private static final class Held {
-        final Task task;
-        final long startNanos = System.nanoTime();
-        int attempts = 1;
-
-        Held(Task task) {
-            this.task = task;
-        }
-    }
 
     private final int index;
     private final List<String> command;
-    private final int crashRetries;
     private final WorkQueue<Task> queue;
     private final Consumer<Result> sink;
     private final AtomicInteger healthySlots;
@@ -75,19 +55,12 @@ public final class WorkerSlot {
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
 
     // Guarded by this.
-    private final Map<Long, Held> held = new LinkedHashMap<>();
-    private final ArrayDeque<Held> suspects = new ArrayDeque<>();
-    private boolean probing; // suspects are being sent one by one: the feeder waits
+    private final Triage triage;
     private Process process;
     private BufferedWriter toWorker;
     private BufferedReader fromWorker;
     private Thread stderrPump;
     private GateServer.Session gateSession; // the current process's
-    private boolean inputDone;
-    private boolean givenUp;
-    private boolean destroyed;
-    private WorkerCrashedException lastCrash;
-    private int crashesInARow;
 
     private Thread feeder;
     private Thread reader;
@@ -100,7 +73,7 @@ public final class WorkerSlot {
                       WorkQueue<Task> queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
         this.index = index;
         this.command = command;
-        this.crashRetries = crashRetries;
+        this.triage = new Triage(crashRetries);
         this.queue = queue;
         this.sink = sink;
         this.healthySlots = healthySlots;
@@ -113,7 +86,8 @@ public final class WorkerSlot {
             try {
                 spawn();
             } catch (IOException e) {
-                giveUp(new WorkerCrashedException(command, null, List.of("could not start: " + e.getMessage())));
+                var crash = new WorkerCrashedException(command, null, List.of("could not start: " + e.getMessage()));
+                if (triage.couldNotStart(crash.getMessage(), System.nanoTime()).gaveUp()) healthySlots.decrementAndGet();
             }
         }
         feeder = Thread.ofPlatform().name("feeder-" + index).start(this::feed);
@@ -128,7 +102,7 @@ public final class WorkerSlot {
     /** Kills the worker for good: no new one is started, and the tasks not yet answered are abandoned. */
     public void destroy() {
         synchronized (this) {
-            destroyed = true;
+            triage.destroy();
             notifyAll();
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -143,25 +117,19 @@ public final class WorkerSlot {
             while (true) {
                 synchronized (this) {
                     // A broken worker leaves the items to healthy ones; the last one standing fails them.
-                    if (givenUp && healthySlots.get() > 0) break;
+                    if (triage.state() == Triage.State.GIVEN_UP && healthySlots.get() > 0) break;
                 }
                 room.acquire();
                 Task task = queue.take();
                 if (task == null) break;
-                WorkerCrashedException failNow;
+                Triage.Decision d;
                 synchronized (this) {
-                    while (probing && !givenUp && !destroyed) wait();
-                    if (destroyed) break;
-                    failNow = givenUp ? lastCrash : null;
-                    if (failNow == null) {
-                        held.put(task.id(), new Held(task));
-                        send(task);
-                    }
+                    while (triage.state() == Triage.State.PROBING) wait();
+                    if (triage.state() == Triage.State.DESTROYED) break;
+                    d = triage.taken(task, System.nanoTime());
+                    d.send().forEach(this::send);
                 }
-                if (failNow != null) {
-                    room.release();
-                    sink.accept(Result.failure(task.item(), null, failNow.getMessage(), "crash", 0));
-                }
+                fail(d.fail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -169,8 +137,7 @@ public final class WorkerSlot {
             queue.close();
         } finally {
             synchronized (this) {
-                inputDone = true;
-                closeIfDone();
+                if (triage.inputDone().closeStdin()) closeToWorker();
             }
         }
     }
@@ -182,7 +149,7 @@ public final class WorkerSlot {
                 Process p;
                 GateServer.Session gate;
                 synchronized (this) {
-                    if (givenUp) return;
+                    if (triage.state() == Triage.State.GIVEN_UP) return;
                     in = fromWorker;
                     p = process;
                     gate = gateSession;
@@ -211,21 +178,14 @@ public final class WorkerSlot {
             log(line);
             return;
         }
-        Held h;
+        Triage.Decision d;
         synchronized (this) {
-            h = held.remove(answer.id());
-            crashesInARow = 0;
-            if (h != null && probing) {
-                if (suspects.isEmpty()) {
-                    probing = false;
-                    notifyAll();
-                } else {
-                    sendNextSuspect();
-                }
-            }
-            if (h != null) closeIfDone();
+            d = triage.answered(answer.id());
+            d.send().forEach(this::send);
+            if (d.closeStdin()) closeToWorker();
+            notifyAll(); // the feeder may wait for the probing to end
         }
-        if (h == null) return; // not ours, or answered already: never give a task two results
+        if (!d.deliver()) return; // not ours, or answered already: never give a task two results
         room.release();
         sink.accept(answer.result());
     }
@@ -235,76 +195,39 @@ public final class WorkerSlot {
         Integer exitCode = waitForExit(p);
         gate.close(); // it sends no more requests: free the permits it held
         List<String> tail = stderrTailAfter(p);
-        List<Held> failed = new ArrayList<>();
-        WorkerCrashedException crash;
+        var crash = new WorkerCrashedException(command, exitCode, tail);
+        var failed = new ArrayList<Triage.Failed>();
+        boolean replaced;
         synchronized (this) {
-            // The normal end: stdin closed and everything answered.
-            if (inputDone && held.isEmpty() && suspects.isEmpty()) return false;
-            if (destroyed) {
-                held.clear(); // killed on purpose: abandon its tasks, start no other
-                return false;
-            }
-            crash = new WorkerCrashedException(command, exitCode, tail);
-            List<Held> lost = new ArrayList<>(held.values());
-            held.clear();
-            if (lost.size() == 1) {
-                Held culprit = lost.getFirst(); // it died holding this one alone: blame it
-                if (culprit.attempts > crashRetries) {
-                    failed.add(culprit);
-                } else {
-                    culprit.attempts++;
-                    suspects.addFirst(culprit);
-                }
-            } else {
-                suspects.addAll(lost);
-            }
-            probing = !suspects.isEmpty();
-            if (++crashesInARow >= MAX_CRASHES_IN_A_ROW) {
-                giveUp(crash);
-            } else {
+            Triage.Decision d = triage.workerEnded(crash.getMessage(), System.nanoTime());
+            if (!d.spawn() && !d.gaveUp()) return false; // the normal end, or destroyed: no crash
+            failed.addAll(d.fail());
+            if (d.gaveUp()) healthySlots.decrementAndGet();
+            replaced = d.spawn();
+            if (replaced) {
                 try {
                     spawn();
+                    d.send().forEach(this::send);
                 } catch (IOException e) {
-                    giveUp(crash);
+                    replaced = false;
+                    d = triage.couldNotStart(crash.getMessage(), System.nanoTime());
+                    failed.addAll(d.fail());
+                    if (d.gaveUp()) healthySlots.decrementAndGet();
                 }
             }
-            if (givenUp) {
-                failed.addAll(suspects);
-                suspects.clear();
-                probing = false;
-                notifyAll();
-            } else if (probing) {
-                sendNextSuspect();
-            }
-            closeIfDone();
+            if (d.closeStdin()) closeToWorker();
+            notifyAll(); // the feeder may wait for the probing to end
         }
-        log(crash.getMessage() + (givenUp ? "; giving up on this worker" : "; started a new one"));
-        for (Held h : failed) {
+        log(crash.getMessage() + (replaced ? "; started a new one" : "; giving up on this worker"));
+        fail(failed);
+        return replaced;
+    }
+
+    private void fail(List<Triage.Failed> failed) {
+        for (Triage.Failed f : failed) {
             room.release();
-            sink.accept(Result.failure(h.task.item(), null, crash.getMessage(), "crash", Results.millisSince(h.startNanos)));
+            sink.accept(Result.failure(f.task().item(), null, f.error(), f.errorKind(), f.millis()));
         }
-        return !givenUp;
-    }
-
-    // Guarded by this.
-    private void giveUp(WorkerCrashedException crash) {
-        if (!givenUp) healthySlots.decrementAndGet();
-        givenUp = true;
-        lastCrash = crash;
-    }
-
-    // Guarded by this.
-    private void sendNextSuspect() {
-        Held next = suspects.removeFirst();
-        held.put(next.task.id(), next);
-        send(next.task);
-    }
-
-    // Guarded by this. Closing stdin tells the worker to exit once it has answered what it holds,
-    // so not while suspects still wait to be sent to it, nor while a task it holds may still wait
-    // for a per-host permit, which comes on stdin.
-    private void closeIfDone() {
-        if (inputDone && suspects.isEmpty() && held.isEmpty()) closeToWorker();
     }
 
     // Guarded by this. A failed write means the worker died: the reader sees that and sends again.
