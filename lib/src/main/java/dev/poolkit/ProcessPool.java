@@ -4,7 +4,9 @@ import dev.poolkit.internal.Check;
 import dev.poolkit.internal.engine.QueueWorkers;
 import dev.poolkit.internal.engine.Results;
 import dev.poolkit.internal.engine.Tally;
+import dev.poolkit.internal.process.Claims;
 import dev.poolkit.internal.process.JvmOptions;
+import dev.poolkit.internal.process.TaskQueue;
 import dev.poolkit.internal.process.Wire;
 import dev.poolkit.internal.process.WorkerSlot;
 import dev.poolkit.limits.Gates;
@@ -56,6 +58,12 @@ import java.util.function.Consumer;
  * (command, exit code, stderr tail). A worker that dies ten times in a row without answering
  * anything is given up: its share of the tasks goes to the other workers, or fails at once if
  * none is left, so a broken worker never hangs the run.
+ *
+ * <h2>Items that do not return</h2>
+ * A worker is sent up to two tasks per thread, so that no thread waits a round trip for its next
+ * one. When a task has run for a second, the worker is not counted on to start the task sent
+ * ahead for that thread soon: the parent asks it back, and another worker runs it. So an item
+ * whose handler never returns holds up its own thread, and no other item.
  *
  * <h2>Defaults</h2>
  * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1.
@@ -117,7 +125,7 @@ public final class ProcessPool implements Pool {
         }
         synchronized (running) {
             var outcome = new Tally(sink);
-            var queue = WorkQueue.<WorkerSlot.Task>ofCapacity(processes * threadsPerProcess * 2);
+            var queue = new TaskQueue(processes * threadsPerProcess * 2);
             var ids = new AtomicLong();
             var healthySlots = new AtomicInteger(processes);
             var gates = new GateServer(); // the fetchers' per-host limits, across all the workers
@@ -135,8 +143,8 @@ public final class ProcessPool implements Pool {
                         var task = new WorkerSlot.Task(ids.incrementAndGet(), items.next());
                         try {
                             queue.put(task);
-                        } catch (IllegalStateException closedBySinkFailure) {
-                            break; // a slot closed the queue because the sink failed: finish() says why
+                        } catch (IllegalStateException abortedBySinkFailure) {
+                            break; // a slot aborted the run because the sink failed: finish() says why
                         }
                     }
                 } catch (RuntimeException e) {
@@ -173,16 +181,22 @@ public final class ProcessPool implements Pool {
         var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
-        Iterator<String> lines = workerGates.connect(in.lines().iterator(), message -> {
+        Consumer<String> toParent = message -> {
             synchronized (wire) {
                 wire.println(message);
                 wire.flush();
             }
-        });
-        QueueWorkers.run(lines, threadsPerProcess, "worker-", line -> {
+        };
+        // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
+        Iterator<String> lines = workerGates.connect(in.lines().iterator(), toParent);
+        // The parent may ask back a task sent ahead that no thread has started.
+        var claims = new Claims(toParent);
+        // The parent sends at most two tasks per thread, but a task it took back stays queued here
+        // until a thread drops it: room for both, so that reading stdin never waits.
+        QueueWorkers.run(claims.tasks(lines), threadsPerProcess, threadsPerProcess * 4, "worker-", line -> {
             try {
                 WorkerSlot.Task task = Wire.readTask(line);
+                if (!claims.claim(task.id())) return; // taken back: it runs in another worker
                 String answer = Wire.writeResult(task.id(), Results.run(handler, task.item()));
                 synchronized (wire) {
                     wire.println(answer);

@@ -24,7 +24,13 @@ public final class QueueWorkers {
      */
     public static <T> void run(Iterator<T> items, int threads, String namePrefix, Consumer<T> work)
             throws InterruptedException {
-        WorkQueue<T> queue = WorkQueue.ofCapacity(threads * 2);
+        run(items, threads, threads * 2, namePrefix, work);
+    }
+
+    /** As {@link #run(Iterator, int, String, Consumer)}, with at most {@code capacity} items read ahead. */
+    public static <T> void run(Iterator<T> items, int threads, int capacity, String namePrefix, Consumer<T> work)
+            throws InterruptedException {
+        WorkQueue<T> queue = WorkQueue.ofCapacity(capacity);
         var failure = new AtomicReference<Throwable>();
         List<Thread> workers = new ArrayList<>(threads);
         for (int i = 0; i < threads; i++) {

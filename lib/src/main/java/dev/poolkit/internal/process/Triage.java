@@ -9,14 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one worker slot does with its tasks as its worker answers, dies and is replaced: the
- * crash triage of {@link WorkerSlot}, as a state machine. Pure bookkeeping: no threads, no
- * processes, no I/O. The slot calls it under its lock, with the time when it matters, and
- * carries out the {@link Decision} it returns.
+ * What one worker slot does with its tasks as its worker starts them, answers, stalls, dies and is
+ * replaced: the bookkeeping of {@link WorkerSlot}, as a state machine. Pure: no threads, no
+ * processes, no I/O. The slot calls it under its lock, with the time ({@link System#nanoTime})
+ * when it matters, and carries out the {@link Decision} it returns.
  *
  * <p>Which task killed a worker is known only when it held one. So after a crash, the tasks it
  * held become suspects and are sent to the new worker one at a time, with nothing beside them;
  * only a task that a worker dies holding alone uses up its retries.
+ *
+ * <p>A worker holds up to two tasks per thread, so that no thread waits a round trip for its next
+ * one. A task sent but not started is <em>prefetched</em>; a started task that has run longer than
+ * the slot's patience is <em>stalled</em>, and its thread is not counted on: the slot keeps one
+ * prefetched task per thread that is not stalled, asks the others back ({@code cancel}) and gives
+ * them to the other slots. So no task waits behind an item that does not return while another
+ * worker could run it.
  *
  * <h2>States</h2>
  * <dl>
@@ -24,7 +31,8 @@ import java.util.Map;
  *   <dt>PROBING</dt>   <dd>after a crash, the tasks the dead worker held (suspects) are sent to the
  *                      new one one at a time; the feeder waits.</dd>
  *   <dt>GIVEN_UP</dt>  <dd>the worker died {@value #MAX_CRASHES_IN_A_ROW} times in a row, or could
- *                      not start: there is no worker, and a task taken now fails at once.</dd>
+ *                      not start: there is no worker. A task taken now goes back to the other
+ *                      slots, or fails at once when none is left.</dd>
  *   <dt>DONE</dt>      <dd>the input ended and every task is answered: the worker's stdin is closed,
  *                      and its end is the normal one.</dd>
  *   <dt>DESTROYED</dt> <dd>the pool killed the worker on purpose: nothing more is sent, and the
@@ -33,29 +41,38 @@ import java.util.Map;
  *
  * <h2>Transitions</h2>
  * <pre>
- * state             event                                 new state  action
- * ----------------  ------------------------------------  ---------  --------------------------------------------
- * FEEDING           taken(task)                           FEEDING    hold it; send it
- * GIVEN_UP          taken(task)                           GIVEN_UP   fail it with the last crash
- * FEEDING           answered(id)                          FEEDING    release it; deliver the answer
- * PROBING           answered(id), suspects left           PROBING    deliver; send the next suspect
- * PROBING           answered(id), no suspect left         FEEDING    deliver; the feeder goes on
- * any               answered(id) of a task not held       same       drop it: answered already, or not ours
- * FEEDING, PROBING  workerEnded: crash, no task held      same       start a new worker
- * FEEDING, PROBING  workerEnded: crash, one task held     PROBING    blame it: send it again first (attempts + 1)
- *                                                                    or, past crashRetries, fail it
- * FEEDING, PROBING  workerEnded: crash, several held      PROBING    all become suspects; start a new worker and
- *                                                                    send it the first
- * FEEDING, PROBING  workerEnded: the 10th crash in a row  GIVEN_UP   fail every task held and every suspect
- * FEEDING, PROBING  couldNotStart                         GIVEN_UP   fail every task held and every suspect
- * FEEDING           inputDone, or the last task answered  DONE       close the worker's stdin
+ * state             event                                   new state  action
+ * ----------------  --------------------------------------  ---------  ------------------------------------------
+ * FEEDING           taken(task), room left                  FEEDING    hold it; send it
+ * FEEDING           taken(task), no room (stalled since)    FEEDING    give it back
+ * PROBING, DONE     taken(task)                             same       give it back
+ * GIVEN_UP          taken(task), other slots healthy        GIVEN_UP   give it back
+ * GIVEN_UP          taken(task), none                       GIVEN_UP   fail it with the last crash
+ * FEEDING, PROBING  started(id)                             same       its patience runs from now
+ * FEEDING           answered(id)                            FEEDING    release it; deliver the answer
+ * PROBING           answered(id), suspects left             PROBING    deliver; send the next suspect
+ * PROBING           answered(id), no suspect left           FEEDING    deliver; the feeder goes on
+ * any               answered(id) of a task not held         same       drop it: answered already, or not ours
+ * FEEDING           tick: stalled tasks, and more           FEEDING    cancel the extra prefetched tasks,
+ *                   prefetched than threads not stalled                the last sent first
+ * any               cancelled(id)                           same       release it; give it back
+ * FEEDING, PROBING  workerEnded: crash, no task held        same       start a new worker
+ * FEEDING, PROBING  workerEnded: crash, one task held       PROBING    blame it: send it again first (attempts + 1)
+ *                                                                      or, past crashRetries, fail it
+ * FEEDING, PROBING  workerEnded: crash, several held        PROBING    all become suspects; start a new worker
+ *                                                                      and send it the first
+ * FEEDING, PROBING  workerEnded: the 10th crash in a row    GIVEN_UP   fail every task held and every suspect
+ * any live state    couldNotStart                           GIVEN_UP   fail every task held and every suspect
+ * FEEDING           inputDone, or the last task answered    DONE       close the worker's stdin
  *                   after inputDone
- * DONE              workerEnded                           DONE       nothing: the normal end
- * any but DONE      destroy                               DESTROYED  send nothing more
- * DESTROYED         workerEnded                           DESTROYED  abandon the tasks held and the suspects
+ * DONE              workerEnded                             DONE       nothing: the normal end
+ * any but DONE      destroy                                 DESTROYED  send nothing more
+ * DESTROYED         workerEnded                             DESTROYED  abandon the tasks held and the suspects
  * </pre>
  * An answer, whoever's, ends a run of crashes: {@code crashesInARow} counts crashes with no
- * answer between them. "Held" tasks are those sent to the current worker and not yet answered.
+ * answer between them. "Held" tasks are those sent to the current worker and not yet answered
+ * nor given back. {@link #tick} is called at {@link #untilNextDeadline} and may be called at any
+ * time: it does only what is due.
  *
  * <p>Thread-safety: none; the slot's lock guards it.
  */
@@ -72,27 +89,55 @@ public final class Triage {
 
     /**
      * What the slot does after an event, in this order: deliver the answer it read (if
-     * {@code deliver}), start a new worker (if {@code spawn}; if that fails, report
-     * {@link #couldNotStart}), send {@code send} to the worker, fail {@code fail}, close the
-     * worker's stdin (if {@code closeStdin}). {@code gaveUp} says this event gave the slot up.
+     * {@code deliver}); start a new worker (if {@code spawn}; if
+     * that fails, report {@link #couldNotStart}); send {@code send} to the worker and ask
+     * {@code cancel} back from it; give {@code giveBack} to the other slots; fail {@code fail};
+     * close the worker's stdin (if {@code closeStdin}). {@code gaveUp} says this event gave the
+     * slot up.
      */
-    public record Decision(boolean deliver, boolean spawn, List<Task> send, List<Failed> fail, boolean gaveUp,
-                           boolean closeStdin) {
-        static final Decision NOTHING = new Decision(false, false, List.of(), List.of(), false, false);
+    public record Decision(boolean deliver, boolean spawn, List<Task> send, List<Long> cancel,
+                           List<Task> giveBack, List<Failed> fail, boolean gaveUp, boolean closeStdin) {
+        public static final Decision NOTHING = new Out().decision();
+    }
+
+    // A Decision being made.
+    private static final class Out {
+        boolean deliver, spawn, gaveUp, closeStdin;
+        final List<Task> send = new ArrayList<>();
+        final List<Long> cancel = new ArrayList<>();
+        final List<Task> giveBack = new ArrayList<>();
+        final List<Failed> fail = new ArrayList<>();
+
+        Decision decision() {
+            return new Decision(deliver, spawn, List.copyOf(send), List.copyOf(cancel), List.copyOf(giveBack),
+                    List.copyOf(fail), gaveUp, closeStdin);
+        }
     }
 
     private static final class Held {
         final Task task;
         final long takenNanos;
         int attempts = 1;
+        boolean started;
+        long startedNanos;
+        boolean cancelling; // asked back, no answer yet
 
         Held(Task task, long takenNanos) {
             this.task = task;
             this.takenNanos = takenNanos;
         }
+
+        // Sent to a new worker: it starts afresh there.
+        Task resent() {
+            started = false;
+            cancelling = false;
+            return task;
+        }
     }
 
+    private final int threads;
     private final int crashRetries;
+    private final long patienceNanos;
     private final Map<Long, Held> held = new LinkedHashMap<>();
     private final ArrayDeque<Held> suspects = new ArrayDeque<>();
     private State state = State.FEEDING;
@@ -100,9 +145,16 @@ public final class Triage {
     private int crashesInARow;
     private String lastCrash;
 
-    /** @param crashRetries how many more times a task is sent after a worker died holding it alone */
-    public Triage(int crashRetries) {
+    /**
+     * @param threads          the worker's threads: it holds up to two tasks each
+     * @param crashRetries     how many more times a task is sent after a worker died holding it alone
+     * @param patienceNanos    how long a task may run before its thread is not counted on to start
+     *                         the tasks prefetched for it
+     */
+    public Triage(int threads, int crashRetries, long patienceNanos) {
+        this.threads = threads;
         this.crashRetries = crashRetries;
+        this.patienceNanos = patienceNanos;
     }
 
     public State state() {
@@ -123,17 +175,47 @@ public final class Triage {
         return crashesInARow;
     }
 
-    /** The feeder took {@code task} from the shared queue at {@code now} (nanos) and waits no more. */
-    public Decision taken(Task task, long now) {
-        return switch (state) {
+    /**
+     * Whether the feeder may take a task from the shared queue now: while feeding with room for
+     * it, or given up (to pass it on).
+     */
+    public boolean mayTake(long now) {
+        return state == State.FEEDING ? held.size() < room(now) : state == State.GIVEN_UP;
+    }
+
+    /**
+     * The feeder took {@code task} from the shared queue at {@code now}. {@code othersHealthy}: some
+     * other slot of the pool has not given up.
+     */
+    public Decision taken(Task task, long now, boolean othersHealthy) {
+        var out = new Out();
+        switch (state) {
             case FEEDING -> {
-                held.put(task.id(), new Held(task, now));
-                yield new Decision(false, false, List.of(task), List.of(), false, false);
+                if (held.size() < room(now)) {
+                    held.put(task.id(), new Held(task, now));
+                    out.send.add(task);
+                } else {
+                    out.giveBack.add(task); // a task stalled since the feeder looked
+                }
             }
-            case GIVEN_UP -> new Decision(false, false, List.of(),
-                    List.of(new Failed(task, "crash", lastCrash, 0)), false, false);
-            default -> Decision.NOTHING; // DESTROYED: abandoned; PROBING and DONE: the feeder does not take
-        };
+            case GIVEN_UP -> {
+                if (othersHealthy) out.giveBack.add(task);
+                else out.fail.add(new Failed(task, "crash", lastCrash, 0));
+            }
+            case DESTROYED -> { } // abandoned with the rest
+            default -> out.giveBack.add(task);
+        }
+        return out.decision();
+    }
+
+    /** A thread of the worker started task {@code id} at {@code now}. */
+    public void started(long id, long now) {
+        if (state != State.FEEDING && state != State.PROBING) return;
+        Held h = held.get(id);
+        if (h == null || h.started) return;
+        h.started = true;
+        h.startedNanos = now;
+        h.cancelling = false; // too late to take it back
     }
 
     /** The worker answered task {@code id}. */
@@ -141,12 +223,57 @@ public final class Triage {
         crashesInARow = 0;
         Held h = held.remove(id);
         if (h == null) return Decision.NOTHING; // never give a task two results
-        List<Task> send = List.of();
+        var out = new Out();
+        out.deliver = true;
         if (state == State.PROBING) {
             if (suspects.isEmpty()) state = State.FEEDING;
-            else send = List.of(sendNextSuspect());
+            else out.send.add(sendNextSuspect());
         }
-        return new Decision(true, false, send, List.of(), false, settle());
+        out.closeStdin = settle();
+        return out.decision();
+    }
+
+    /** The worker gave task {@code id} back, as asked: no thread of it will run it. */
+    public Decision cancelled(long id) {
+        Held h = held.remove(id);
+        if (h == null) return Decision.NOTHING;
+        var out = new Out();
+        out.giveBack.add(h.task);
+        out.closeStdin = settle();
+        return out.decision();
+    }
+
+    /** Does what is due at {@code now}: asks back the tasks prefetched for stalled threads. */
+    public Decision tick(long now) {
+        var out = new Out();
+        if (state == State.FEEDING) {
+            int stalled = stalled(now);
+            if (stalled == 0) return Decision.NOTHING;
+            List<Held> prefetched = held.values().stream().filter(h -> !h.started && !h.cancelling).toList();
+            int keep = Math.max(0, threads - stalled);
+            // The last sent are the last a thread would start.
+            for (Held h : prefetched.subList(Math.min(keep, prefetched.size()), prefetched.size())) {
+                h.cancelling = true;
+                out.cancel.add(h.task.id());
+            }
+        }
+        return out.decision();
+    }
+
+    /**
+     * Nanoseconds from {@code now} to the next time {@link #tick} has something to do (0 if
+     * due), or {@link Long#MAX_VALUE} if nothing is pending.
+     */
+    public long untilNextDeadline(long now) {
+        if (state != State.FEEDING) return Long.MAX_VALUE;
+        long next = Long.MAX_VALUE;
+        for (Held h : held.values()) {
+            if (!h.started) continue;
+            long ran = now - h.startedNanos;
+            // A task stalls once: a deadline past is not a deadline to come.
+            if (ran < patienceNanos) next = Math.min(next, patienceNanos - ran);
+        }
+        return next;
     }
 
     /**
@@ -160,14 +287,14 @@ public final class Triage {
             suspects.clear();
             return Decision.NOTHING;
         }
+        var out = new Out();
         lastCrash = crash;
-        var fail = new ArrayList<Failed>();
         List<Held> lost = new ArrayList<>(held.values());
         held.clear();
         if (lost.size() == 1) {
             Held culprit = lost.getFirst(); // it died holding this one alone: blame it
             if (culprit.attempts > crashRetries) {
-                fail.add(crashed(culprit, now));
+                out.fail.add(crashed(culprit, now));
             } else {
                 culprit.attempts++;
                 suspects.addFirst(culprit);
@@ -176,27 +303,32 @@ public final class Triage {
             suspects.addAll(lost);
         }
         if (++crashesInARow >= MAX_CRASHES_IN_A_ROW) {
-            boolean gaveUp = giveUp(fail, now);
-            return new Decision(false, false, List.of(), fail, gaveUp, settle());
+            out.gaveUp = giveUp(out.fail, now);
+        } else {
+            out.spawn = true;
+            state = suspects.isEmpty() ? State.FEEDING : State.PROBING;
+            if (state == State.PROBING) out.send.add(sendNextSuspect());
         }
-        state = suspects.isEmpty() ? State.FEEDING : State.PROBING;
-        List<Task> send = state == State.PROBING ? List.of(sendNextSuspect()) : List.of();
-        return new Decision(false, true, send, fail, false, settle());
+        out.closeStdin = settle();
+        return out.decision();
     }
 
     /** No worker could be started; {@code crash} says why, the error of the tasks that fail for it. */
     public Decision couldNotStart(String crash, long now) {
         if (state == State.DESTROYED) return Decision.NOTHING;
         lastCrash = crash;
-        var fail = new ArrayList<Failed>();
-        boolean gaveUp = giveUp(fail, now);
-        return new Decision(false, false, List.of(), fail, gaveUp, settle());
+        var out = new Out();
+        out.gaveUp = giveUp(out.fail, now);
+        out.closeStdin = settle();
+        return out.decision();
     }
 
     /** The feeder will take no more tasks. */
     public Decision inputDone() {
         inputDone = true;
-        return new Decision(false, false, List.of(), List.of(), false, settle());
+        var out = new Out();
+        out.closeStdin = settle();
+        return out.decision();
     }
 
     /** The pool kills the worker for good. */
@@ -204,11 +336,24 @@ public final class Triage {
         state = State.DESTROYED;
     }
 
+    // Two tasks per thread, less the prefetched task of each stalled thread.
+    private int room(long now) {
+        return 2 * threads - stalled(now);
+    }
+
+    private int stalled(long now) {
+        int n = 0;
+        for (Held h : held.values()) {
+            if (h.started && now - h.startedNanos >= patienceNanos) n++;
+        }
+        return n;
+    }
+
     // Moves the next suspect to the held tasks; the caller sends it.
     private Task sendNextSuspect() {
         Held next = suspects.removeFirst();
         held.put(next.task.id(), next);
-        return next.task;
+        return next.resent();
     }
 
     // Fails every task held and every suspect; true if the slot was not given up already.

@@ -1,7 +1,6 @@
 package dev.poolkit.internal.process;
 
 import dev.poolkit.Result;
-import dev.poolkit.WorkQueue;
 import dev.poolkit.WorkerCrashedException;
 import dev.poolkit.limits.internal.GateServer;
 import dev.poolkit.limits.internal.GateWire;
@@ -15,20 +14,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * One worker process of a process pool, and the three threads that serve it: a feeder
- * that takes tasks from the shared queue and writes them to the worker, a reader that gives its
- * answers to the sink, and a pump that passes its stderr on.
+ * One worker process of a process pool, and the four threads that serve it: a feeder that takes
+ * tasks from the shared queue and writes them to the worker, a reader that gives its answers to
+ * the sink, a watch that acts when a task has run long, and a pump that passes its stderr on.
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
- * start a new one and send them again, or fail them: no task is lost or answered twice. What a
- * crash means for those tasks is decided by the slot's {@link Triage}, a state machine that the
- * three threads drive under the slot's lock; the slot carries out its decisions.
+ * start a new one and send them again, or fail them: no task is lost or answered twice. What
+ * becomes of those tasks is decided by the slot's {@link Triage}, a state machine that the
+ * threads drive under the slot's lock; the slot carries out its decisions.
  *
  * <p>Besides tasks and results, the wire carries the fetchers' {@link GateWire gate messages}:
  * each worker process gets a {@link GateServer.Session}, closed when the process is gone, which
@@ -43,15 +42,16 @@ public final class WorkerSlot {
     public record Task(long id, String item) {}
 
     private static final int STDERR_TAIL_LINES = 10;
+    // How long a task may run before the tasks prefetched for its thread are given to other slots.
+    // Shorter items never pay for it; longer ones pay one round trip each, a thousandth of their time.
+    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int index;
     private final List<String> command;
-    private final WorkQueue<Task> queue;
+    private final TaskQueue queue;
     private final Consumer<Result> sink;
     private final AtomicInteger healthySlots;
     private final GateServer gates;
-    // Up to two tasks per thread in the worker, so that none waits on a round trip for its next task.
-    private final Semaphore room;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
 
     // Guarded by this.
@@ -61,24 +61,26 @@ public final class WorkerSlot {
     private BufferedReader fromWorker;
     private Thread stderrPump;
     private GateServer.Session gateSession; // the current process's
+    private long watchWakesAt;
+    private boolean watchSleepsForever = true;
 
     private Thread feeder;
     private Thread reader;
+    private Thread watch;
 
     /**
      * @param healthySlots how many slots of the pool have not given up, this one included; shared
      *                     by them, so that a broken slot leaves the queue to the healthy ones
      */
     public WorkerSlot(int index, List<String> command, int threads, int crashRetries,
-                      WorkQueue<Task> queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
+                      TaskQueue queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
         this.index = index;
         this.command = command;
-        this.triage = new Triage(crashRetries);
+        this.triage = new Triage(threads, crashRetries, PATIENCE_NANOS);
         this.queue = queue;
         this.sink = sink;
         this.healthySlots = healthySlots;
         this.gates = gates;
-        this.room = new Semaphore(threads * 2);
     }
 
     public void start() {
@@ -89,25 +91,25 @@ public final class WorkerSlot {
                 var crash = new WorkerCrashedException(command, null, List.of("could not start: " + e.getMessage()));
                 if (triage.couldNotStart(crash.getMessage(), System.nanoTime()).gaveUp()) healthySlots.decrementAndGet();
             }
+            watch = Thread.ofPlatform().name("watch-" + index).unstarted(this::watch);
         }
         feeder = Thread.ofPlatform().name("feeder-" + index).start(this::feed);
         reader = Thread.ofPlatform().name("reader-" + index).start(this::read);
+        watch.start();
     }
 
     public void awaitDone() throws InterruptedException {
         feeder.join();
         reader.join();
+        watch.join();
     }
 
     /** Kills the worker for good: no new one is started, and the tasks not yet answered are abandoned. */
     public void destroy() {
         synchronized (this) {
             triage.destroy();
-            notifyAll();
-            if (process != null) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
+            kill();
+            afterEvent();
         }
         if (feeder != null) feeder.interrupt();
     }
@@ -116,28 +118,30 @@ public final class WorkerSlot {
         try {
             while (true) {
                 synchronized (this) {
-                    // A broken worker leaves the items to healthy ones; the last one standing fails them.
-                    if (triage.state() == Triage.State.GIVEN_UP && healthySlots.get() > 0) break;
+                    while (true) {
+                        Triage.State state = triage.state();
+                        // A broken worker leaves the items to healthy ones; the last one standing fails them.
+                        if (state == Triage.State.DESTROYED || (state == Triage.State.GIVEN_UP && healthySlots.get() > 0)) return;
+                        if (triage.mayTake(System.nanoTime())) break;
+                        wait(); // for room: an answer, a new worker, the end of the probing
+                    }
                 }
-                room.acquire();
                 Task task = queue.take();
-                if (task == null) break;
+                if (task == null) return;
                 Triage.Decision d;
                 synchronized (this) {
-                    while (triage.state() == Triage.State.PROBING) wait();
-                    if (triage.state() == Triage.State.DESTROYED) break;
-                    d = triage.taken(task, System.nanoTime());
-                    d.send().forEach(this::send);
+                    d = triage.taken(task, System.nanoTime(), healthySlots.get() > 0);
+                    carryOut(d);
                 }
                 fail(d.fail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException sinkFailed) {
-            queue.close();
+            queue.abort();
         } finally {
             synchronized (this) {
-                if (triage.inputDone().closeStdin()) closeToWorker();
+                carryOut(triage.inputDone());
             }
         }
     }
@@ -157,7 +161,7 @@ public final class WorkerSlot {
                 try {
                     for (String line; (line = in.readLine()) != null; ) {
                         if (GateWire.isGate(line)) gate.fromWorker(line);
-                        else answer(line);
+                        else fromWorker(line);
                     }
                 } catch (IOException closed) {
                     // the worker is gone: handled below like the end of its output
@@ -165,29 +169,67 @@ public final class WorkerSlot {
                 if (!workerEnded(p, gate)) return;
             }
         } catch (RuntimeException sinkFailed) {
-            // The sink is broken (a full disk, a closed pipe): stop feeding; the pool rethrows it.
-            queue.close();
-            feeder.interrupt();
-            destroy();
+            stop();
         }
     }
 
-    private void answer(String line) {
-        Wire.Answer answer = Wire.readAnswer(line);
-        if (answer == null) {
-            log(line);
-            return;
+    // Asks back the tasks that wait behind a task that runs long.
+    private void watch() {
+        try {
+            while (true) {
+                Triage.Decision d;
+                long sleep;
+                synchronized (this) {
+                    if (over()) return;
+                    long now = System.nanoTime();
+                    d = triage.tick(now);
+                    carryOut(d);
+                    sleep = triage.untilNextDeadline(now);
+                    watchSleepsForever = sleep == Long.MAX_VALUE;
+                    watchWakesAt = now + sleep;
+                }
+                fail(d.fail());
+                // Woken early by an event that brings a deadline closer, or by the end.
+                if (sleep == Long.MAX_VALUE) LockSupport.park(this);
+                else if (sleep > 0) LockSupport.parkNanos(this, sleep);
+            }
+        } catch (RuntimeException sinkFailed) {
+            stop();
         }
-        Triage.Decision d;
-        synchronized (this) {
-            d = triage.answered(answer.id());
-            d.send().forEach(this::send);
-            if (d.closeStdin()) closeToWorker();
-            notifyAll(); // the feeder may wait for the probing to end
+    }
+
+    // The sink is broken (a full disk, a closed pipe): stop the run; the pool rethrows it.
+    private void stop() {
+        queue.abort();
+        feeder.interrupt();
+        destroy();
+    }
+
+    private void fromWorker(String line) {
+        switch (Wire.readFromWorker(line)) {
+            case null -> log(line);
+            case Wire.Answer answer -> {
+                Triage.Decision d;
+                synchronized (this) {
+                    d = triage.answered(answer.id());
+                    carryOut(d);
+                }
+                if (!d.deliver()) return; // not ours, or answered already: never give a task two results
+                sink.accept(answer.result());
+                queue.resolved();
+            }
+            case Wire.Started started -> {
+                synchronized (this) {
+                    triage.started(started.id(), System.nanoTime());
+                    afterEvent();
+                }
+            }
+            case Wire.Cancelled cancelled -> {
+                synchronized (this) {
+                    carryOut(triage.cancelled(cancelled.id()));
+                }
+            }
         }
-        if (!d.deliver()) return; // not ours, or answered already: never give a task two results
-        room.release();
-        sink.accept(answer.result());
     }
 
     /** Called when the worker's stdout ends; returns whether a new worker is reading tasks. */
@@ -200,23 +242,24 @@ public final class WorkerSlot {
         boolean replaced;
         synchronized (this) {
             Triage.Decision d = triage.workerEnded(crash.getMessage(), System.nanoTime());
-            if (!d.spawn() && !d.gaveUp()) return false; // the normal end, or destroyed: no crash
+            if (!d.spawn() && !d.gaveUp()) { // the normal end, or destroyed
+                carryOut(d);
+                return false;
+            }
             failed.addAll(d.fail());
             if (d.gaveUp()) healthySlots.decrementAndGet();
             replaced = d.spawn();
             if (replaced) {
                 try {
                     spawn();
-                    d.send().forEach(this::send);
                 } catch (IOException e) {
                     replaced = false;
-                    d = triage.couldNotStart(crash.getMessage(), System.nanoTime());
+                    d = triage.couldNotStart(crash.getMessage(), System.nanoTime()); // fails what was to be sent
                     failed.addAll(d.fail());
                     if (d.gaveUp()) healthySlots.decrementAndGet();
                 }
             }
-            if (d.closeStdin()) closeToWorker();
-            notifyAll(); // the feeder may wait for the probing to end
+            carryOut(d);
         }
         log(crash.getMessage() + (replaced ? "; started a new one" : "; giving up on this worker"));
         fail(failed);
@@ -225,19 +268,55 @@ public final class WorkerSlot {
 
     private void fail(List<Triage.Failed> failed) {
         for (Triage.Failed f : failed) {
-            room.release();
             sink.accept(Result.failure(f.task().item(), null, f.error(), f.errorKind(), f.millis()));
+            queue.resolved();
         }
     }
 
-    // Guarded by this. A failed write means the worker died: the reader sees that and sends again.
-    private void send(Task task) {
+    // Guarded by this: everything a decision says, but delivering and failing, done outside the lock.
+    private void carryOut(Triage.Decision d) {
+        for (Task task : d.send()) write(Wire.writeTask(task));
+        for (long id : d.cancel()) write(Wire.writeCancel(id));
+        for (Task task : d.giveBack()) queue.giveBack(task);
+        if (d.closeStdin()) closeToWorker();
+        afterEvent();
+    }
+
+    // Guarded by this. Wakes the feeder, which may now have room, and the watch if a deadline
+    // came closer than it sleeps, or if the slot is over.
+    private void afterEvent() {
+        notifyAll();
+        if (watch == null) return;
+        long now = System.nanoTime();
+        long next = triage.untilNextDeadline(now);
+        boolean sooner = next != Long.MAX_VALUE && (watchSleepsForever || now + next - watchWakesAt < 0);
+        if (sooner || over()) LockSupport.unpark(watch);
+    }
+
+    // Guarded by this.
+    private boolean over() {
+        return switch (triage.state()) {
+            case DONE, GIVEN_UP, DESTROYED -> true;
+            default -> false;
+        };
+    }
+
+    // Guarded by this. Children first: once the worker is dead they are no longer its descendants.
+    private void kill() {
+        if (process == null) return;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    // Guarded by this. A failed write means the worker died: the reader sees that and triage
+    // decides what becomes of the tasks it held.
+    private void write(String line) {
         try {
-            toWorker.write(Wire.writeTask(task));
+            toWorker.write(line);
             toWorker.newLine();
             toWorker.flush();
         } catch (IOException workerGone) {
-            // the task stays held; workerEnded() deals with it
+            // the tasks stay held; workerEnded() deals with them
         }
     }
 

@@ -11,17 +11,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every transition of a slot's crash triage, without a thread or a process. */
+/** Every transition of a slot's triage, without a thread or a process: time is given, in nanoseconds. */
 class TriageTest {
     static final Task A = new Task(1, "a");
     static final Task B = new Task(2, "b");
     static final Task C = new Task(3, "c");
+    static final Task D = new Task(4, "d");
     static final String CRASH = "worker process died with exit code 7";
     static final long SECOND = 1_000_000_000L;
+    static final long PATIENCE = SECOND;
+
+    /** Four threads: room for eight tasks, more than the crash tests hold. */
+    static Triage triage(int crashRetries) {
+        return new Triage(4, crashRetries, PATIENCE);
+    }
 
     static Triage feeding(Task... tasks) {
-        var triage = new Triage(1);
-        for (Task t : tasks) triage.taken(t, 0);
+        return holding(triage(1), tasks);
+    }
+
+    static Triage holding(Triage triage, Task... tasks) {
+        for (Task t : tasks) assertEquals(List.of(t), triage.taken(t, 0, true).send());
         return triage;
     }
 
@@ -31,9 +41,9 @@ class TriageTest {
 
     @Test
     void aTakenTaskIsHeldAndSent() {
-        var triage = new Triage(1);
+        var triage = triage(1);
 
-        Decision d = triage.taken(A, 0);
+        Decision d = triage.taken(A, 0, true);
 
         assertEquals(List.of(A), d.send());
         assertEquals(List.of(A), triage.held());
@@ -53,7 +63,7 @@ class TriageTest {
 
     @Test
     void aCrashWithNoTaskHeldStartsANewWorkerAndFeedsOn() {
-        var triage = new Triage(1);
+        var triage = triage(1);
 
         Decision d = triage.workerEnded(CRASH, 0);
 
@@ -95,8 +105,8 @@ class TriageTest {
 
     @Test
     void withNoRetriesATaskFailsAtItsFirstCrash() {
-        var triage = new Triage(0);
-        triage.taken(A, 0);
+        var triage = triage(0);
+        triage.taken(A, 0, true);
 
         assertEquals(List.of(A), failedTasks(triage.workerEnded(CRASH, 0)));
         assertEquals(State.FEEDING, triage.state());
@@ -138,19 +148,22 @@ class TriageTest {
     }
 
     @Test
-    void theFeederTakesNothingWhileProbing() {
+    void theFeederTakesNothingWhileProbingAndATaskTakenMeanwhileGoesBack() {
         var triage = feeding(A, B);
         triage.workerEnded(CRASH, 0);
 
-        assertEquals(Decision.NOTHING, triage.taken(C, 0));
+        assertFalse(triage.mayTake(0));
+        Decision d = triage.taken(C, 0, true);
+        assertEquals(List.of(C), d.giveBack(), "to another slot: it has done nothing to be a suspect");
+        assertEquals(List.of(), d.send());
         assertEquals(List.of(A), triage.held());
     }
 
     @Test
     void tenCrashesInARowGiveTheSlotUpAndFailEverySuspect() {
-        var triage = new Triage(100);
-        triage.taken(A, 0);
-        triage.taken(B, 0);
+        var triage = triage(100);
+        triage.taken(A, 0, true);
+        triage.taken(B, 0, true);
         for (int i = 1; i < Triage.MAX_CRASHES_IN_A_ROW; i++) {
             assertTrue(triage.workerEnded(CRASH, 0).spawn(), "crash " + i);
         }
@@ -179,15 +192,27 @@ class TriageTest {
 
     @Test
     void aGivenUpSlotFailsWhatItTakesWithTheLastCrash() {
-        var triage = new Triage(1);
+        var triage = triage(1);
         Decision gaveUp = triage.couldNotStart("could not start: no such file", 0);
         assertTrue(gaveUp.gaveUp());
 
-        Decision d = triage.taken(A, 5 * SECOND);
+        assertTrue(triage.mayTake(0), "it takes tasks to pass them on");
 
-        assertEquals(List.of(), d.send());
-        assertEquals(List.of(new Triage.Failed(A, "crash", "could not start: no such file", 0)), d.fail());
+        Decision lastSlot = triage.taken(A, 5 * SECOND, false);
+        assertEquals(List.of(), lastSlot.send());
+        assertEquals(List.of(new Triage.Failed(A, "crash", "could not start: no such file", 0)), lastSlot.fail());
         assertFalse(triage.couldNotStart("again", 0).gaveUp(), "a slot gives up once");
+    }
+
+    @Test
+    void aGivenUpSlotLeavesWhatItTakesToTheHealthySlots() {
+        var triage = triage(1);
+        triage.couldNotStart("could not start: no such file", 0);
+
+        Decision d = triage.taken(A, 0, true);
+
+        assertEquals(List.of(A), d.giveBack());
+        assertEquals(List.of(), d.fail());
     }
 
     @Test
@@ -203,7 +228,7 @@ class TriageTest {
 
     @Test
     void inputDoneWithNothingHeldClosesTheWorkersStdinAndTheEndIsNormal() {
-        var triage = new Triage(1);
+        var triage = triage(1);
 
         assertTrue(triage.inputDone().closeStdin());
         assertEquals(State.DONE, triage.state());
@@ -242,9 +267,92 @@ class TriageTest {
         Decision answer = triage.answered(A.id());
         assertTrue(answer.deliver(), "an answer that made it is still given");
         assertEquals(List.of(), answer.send(), "but no suspect is sent to a killed worker");
-        assertEquals(Decision.NOTHING, triage.taken(C, 0));
+        assertEquals(Decision.NOTHING, triage.taken(C, 0, true));
+        assertFalse(triage.mayTake(0));
         assertEquals(Decision.NOTHING, triage.workerEnded(CRASH, 0), "no new worker, no failure");
         assertEquals(List.of(), triage.held());
         assertEquals(List.of(), triage.suspects());
+    }
+
+    // Prefetching, and items that do not return.
+
+    @Test
+    void aWorkerIsSentTwoTasksPerThread() {
+        var triage = new Triage(1, 1, PATIENCE);
+
+        assertTrue(triage.mayTake(0));
+        triage.taken(A, 0, true);
+        assertTrue(triage.mayTake(0), "one more, so that the thread never waits a round trip for it");
+        triage.taken(B, 0, true);
+        assertFalse(triage.mayTake(0));
+        triage.answered(A.id());
+        assertTrue(triage.mayTake(0));
+    }
+
+    @Test
+    void aTaskRunningPastThePatienceGivesBackTheTaskPrefetchedBehindIt() {
+        var triage = holding(new Triage(1, 1, PATIENCE), A, B);
+        triage.started(A.id(), 0);
+        assertEquals(PATIENCE, triage.untilNextDeadline(0));
+        assertEquals(Decision.NOTHING, triage.tick(PATIENCE - 1));
+
+        Decision d = triage.tick(PATIENCE);
+
+        assertEquals(List.of(B.id()), d.cancel(), "asked back from the worker");
+        assertEquals(List.of(), d.giveBack(), "not yet: a thread may be starting it");
+        assertEquals(Long.MAX_VALUE, triage.untilNextDeadline(PATIENCE), "nothing more to do until something happens");
+        assertEquals(Decision.NOTHING, triage.tick(2 * PATIENCE), "asked once");
+        Decision given = triage.cancelled(B.id());
+        assertEquals(List.of(B), given.giveBack());
+        assertEquals(List.of(A), triage.held());
+        assertEquals(State.FEEDING, triage.state());
+    }
+
+    @Test
+    void aStalledWorkerTakesNoTaskUntilItsTaskReturns() {
+        var triage = holding(new Triage(1, 1, PATIENCE), A);
+        triage.started(A.id(), 0);
+        assertTrue(triage.mayTake(PATIENCE - 1));
+
+        assertFalse(triage.mayTake(PATIENCE));
+        assertEquals(List.of(B), triage.taken(B, PATIENCE, true).giveBack(), "taken just as A stalled: given back");
+        triage.answered(A.id());
+        assertTrue(triage.mayTake(PATIENCE));
+    }
+
+    @Test
+    void aCancelThatComesAfterTheTaskStartedLeavesItRunning() {
+        var triage = holding(new Triage(1, 1, PATIENCE), A, B);
+        triage.started(A.id(), 0);
+        assertEquals(List.of(B.id()), triage.tick(PATIENCE).cancel());
+
+        triage.answered(A.id()); // A returned before the worker read the cancel
+        triage.started(B.id(), PATIENCE + 1); // so B started: the worker will not say "cancelled"
+
+        assertEquals(List.of(B), triage.held());
+        assertEquals(Decision.NOTHING, triage.tick(PATIENCE + 2));
+        assertTrue(triage.answered(B.id()).deliver());
+    }
+
+    @Test
+    void withSeveralThreadsOnlyTheStalledThreadsPrefetchedTasksAreAskedBack() {
+        var triage = holding(new Triage(2, 1, PATIENCE), A, B, C, D);
+        triage.started(A.id(), 0);
+        triage.started(B.id(), PATIENCE / 2);
+
+        assertEquals(List.of(D.id()), triage.tick(PATIENCE).cancel(), "B's thread keeps one, C; the last sent goes");
+        assertEquals(PATIENCE / 2, triage.untilNextDeadline(PATIENCE), "until B stalls too");
+        assertEquals(List.of(C.id()), triage.tick(PATIENCE + PATIENCE / 2).cancel());
+        assertFalse(triage.mayTake(2 * PATIENCE));
+    }
+
+    @Test
+    void aDestroyedSlotTimesNothing() {
+        var triage = holding(new Triage(1, 1, PATIENCE), A, B);
+        triage.started(A.id(), 0);
+        triage.destroy();
+
+        assertEquals(Long.MAX_VALUE, triage.untilNextDeadline(0));
+        assertEquals(Decision.NOTHING, triage.tick(10 * SECOND));
     }
 }
