@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -65,8 +66,16 @@ import java.util.function.Consumer;
  * ahead for that thread soon: the parent asks it back, and another worker runs it. So an item
  * whose handler never returns holds up its own thread, and no other item.
  *
+ * <p>With an {@linkplain Builder#itemTimeout item timeout}, an item still running that long after
+ * its worker started it fails with {@code errorKind} {@code "item-timeout"}, and is not sent again.
+ * Its worker is killed (with any process it started) and replaced, which stops anything: a loop,
+ * a blocking call, native code. The other tasks that worker held are sent again to the new one
+ * as they were: they are innocent, use no crash retry and are not failed. Other tasks running in
+ * that worker start over, so a handler with side effects may see an item twice.
+ *
  * <h2>Defaults</h2>
- * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1.
+ * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1;
+ * {@code itemTimeout}: none ({@link Duration#ZERO}).
  *
  * <p>Thread-safety: one {@code run} at a time. {@link #close} ends any worker still running.
  * Not usable from JShell snippets: a worker must be a class on the class path with a {@code main}.
@@ -78,6 +87,7 @@ public final class ProcessPool implements Pool {
     private final int processes;
     private final int threadsPerProcess;
     private final int crashRetries;
+    private final Duration itemTimeout;
     private final Handler handler;
     private final List<String> command;
     private final Object running = new Object();
@@ -88,6 +98,7 @@ public final class ProcessPool implements Pool {
         this.processes = b.processes;
         this.threadsPerProcess = b.threadsPerProcess;
         this.crashRetries = b.crashRetries;
+        this.itemTimeout = b.itemTimeout;
         this.handler = Objects.requireNonNull(b.handler, "handler");
         this.command = b.command != null ? List.copyOf(b.command) : null;
     }
@@ -118,6 +129,11 @@ public final class ProcessPool implements Pool {
         return threadsPerProcess;
     }
 
+    /** How long an item may run once its worker started it; {@link Duration#ZERO}: no limit. */
+    public Duration itemTimeout() {
+        return itemTimeout;
+    }
+
     @Override
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         if (command == null) {
@@ -133,7 +149,8 @@ public final class ProcessPool implements Pool {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 for (int i = 0; i < processes; i++) {
-                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome, healthySlots, gates);
+                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, nanos(itemTimeout), queue,
+                            outcome, healthySlots, gates);
                     slots.add(slot);
                     slot.start();
                 }
@@ -214,9 +231,33 @@ public final class ProcessPool implements Pool {
         });
     }
 
+    /**
+     * This pool with an item timeout (see the class documentation): an item that runs longer than
+     * {@code timeout} once its worker started it fails with {@code errorKind: "item-timeout"}, and
+     * its worker is killed and replaced. {@link Duration#ZERO}: no limit.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     @Override
-    public ProcessPool withItemTimeout(java.time.Duration timeout) {
-        throw new UnsupportedOperationException("not built yet: item deadlines for ProcessPool");
+    public ProcessPool withItemTimeout(Duration timeout) {
+        return toBuilder().itemTimeout(timeout).build();
+    }
+
+    // Past 292 years a Duration has no nanoseconds: a century is as good as no limit.
+    private static long nanos(Duration d) {
+        Duration century = Duration.ofDays(36_500);
+        return (d.compareTo(century) > 0 ? century : d).toNanos();
+    }
+
+    private Builder toBuilder() {
+        var b = new Builder();
+        b.processes = processes;
+        b.threadsPerProcess = threadsPerProcess;
+        b.crashRetries = crashRetries;
+        b.itemTimeout = itemTimeout;
+        b.handler = handler;
+        b.command = command;
+        return b;
     }
 
     /** Waits for a run in progress, then ends any worker still alive. */
@@ -236,6 +277,7 @@ public final class ProcessPool implements Pool {
         private int processes = Runtime.getRuntime().availableProcessors();
         private int threadsPerProcess = 1;
         private int crashRetries = 1;
+        private Duration itemTimeout = Duration.ZERO;
         private Handler handler;
         private List<String> command;
 
@@ -256,6 +298,16 @@ public final class ProcessPool implements Pool {
         /** How many more times a task is sent after its worker died holding it (>= 0); default 1. */
         public Builder crashRetries(int retries) {
             this.crashRetries = Check.atLeast(0, retries, "crashRetries");
+            return this;
+        }
+
+        /**
+         * How long an item may run, from when its worker starts it, before it fails with
+         * {@code errorKind: "item-timeout"} and its worker is killed and replaced (>= 0); default
+         * {@link Duration#ZERO}: no limit.
+         */
+        public Builder itemTimeout(Duration timeout) {
+            this.itemTimeout = Check.notNegative(Objects.requireNonNull(timeout, "itemTimeout"), "itemTimeout");
             return this;
         }
 

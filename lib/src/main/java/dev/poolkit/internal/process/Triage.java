@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one worker slot does with its tasks as its worker starts them, answers, stalls, dies and is
+ * What one worker slot does with its tasks as its worker starts them, answers, hangs, dies and is
  * replaced: the bookkeeping of {@link WorkerSlot}, as a state machine. Pure: no threads, no
  * processes, no I/O. The slot calls it under its lock, with the time ({@link System#nanoTime})
  * when it matters, and carries out the {@link Decision} it returns.
@@ -23,13 +23,17 @@ import java.util.Map;
  * the slot's patience is <em>stalled</em>, and its thread is not counted on: the slot keeps one
  * prefetched task per thread that is not stalled, asks the others back ({@code cancel}) and gives
  * them to the other slots. So no task waits behind an item that does not return while another
- * worker could run it.
+ * worker could run it. With an item timeout, a task that has run longer is failed
+ * ({@code item-timeout}) and its worker killed; the tasks it held beside it are innocent, and are
+ * sent again to the new worker as they were, using no retry.
  *
  * <h2>States</h2>
  * <dl>
  *   <dt>FEEDING</dt>   <dd>the normal state: tasks flow from the shared queue to the worker.</dd>
  *   <dt>PROBING</dt>   <dd>after a crash, the tasks the dead worker held (suspects) are sent to the
  *                      new one one at a time; the feeder waits.</dd>
+ *   <dt>REPLACING</dt> <dd>the worker is being killed for an item past its timeout; the feeder waits
+ *                      for the new one.</dd>
  *   <dt>GIVEN_UP</dt>  <dd>the worker died {@value #MAX_CRASHES_IN_A_ROW} times in a row, or could
  *                      not start: there is no worker. A task taken now goes back to the other
  *                      slots, or fails at once when none is left.</dd>
@@ -45,17 +49,23 @@ import java.util.Map;
  * ----------------  --------------------------------------  ---------  ------------------------------------------
  * FEEDING           taken(task), room left                  FEEDING    hold it; send it
  * FEEDING           taken(task), no room (stalled since)    FEEDING    give it back
- * PROBING, DONE     taken(task)                             same       give it back
+ * PROBING,          taken(task)                             same       give it back
+ *   REPLACING, DONE
  * GIVEN_UP          taken(task), other slots healthy        GIVEN_UP   give it back
  * GIVEN_UP          taken(task), none                       GIVEN_UP   fail it with the last crash
- * FEEDING, PROBING  started(id)                             same       its patience runs from now
+ * FEEDING, PROBING  started(id)                             same       its timeout and patience run from now
  * FEEDING           answered(id)                            FEEDING    release it; deliver the answer
  * PROBING           answered(id), suspects left             PROBING    deliver; send the next suspect
  * PROBING           answered(id), no suspect left           FEEDING    deliver; the feeder goes on
+ * REPLACING         answered(id)                            REPLACING  deliver
  * any               answered(id) of a task not held         same       drop it: answered already, or not ours
  * FEEDING           tick: stalled tasks, and more           FEEDING    cancel the extra prefetched tasks,
  *                   prefetched than threads not stalled                the last sent first
  * any               cancelled(id)                           same       release it; give it back
+ * FEEDING, PROBING  tick: a task ran past the item timeout  REPLACING  fail it (item-timeout); kill the worker
+ * REPLACING         workerEnded                             FEEDING    start a new worker; send it the tasks
+ *                                                                      held, again (no retry used: not a crash)
+ * REPLACING         workerEnded, suspects left              PROBING    start a new worker; send the next suspect
  * FEEDING, PROBING  workerEnded: crash, no task held        same       start a new worker
  * FEEDING, PROBING  workerEnded: crash, one task held       PROBING    blame it: send it again first (attempts + 1)
  *                                                                      or, past crashRetries, fail it
@@ -70,46 +80,46 @@ import java.util.Map;
  * DESTROYED         workerEnded                             DESTROYED  abandon the tasks held and the suspects
  * </pre>
  * An answer, whoever's, ends a run of crashes: {@code crashesInARow} counts crashes with no
- * answer between them. "Held" tasks are those sent to the current worker and not yet answered
- * nor given back. {@link #tick} is called at {@link #untilNextDeadline} and may be called at any
- * time: it does only what is due.
+ * answer between them; a worker killed for a timeout is not a crash. "Held" tasks are those sent
+ * to the current worker and not yet answered nor given back. {@link #tick} is called at
+ * {@link #untilNextDeadline} and may be called at any time: it does only what is due.
  *
  * <p>Thread-safety: none; the slot's lock guards it.
  */
 public final class Triage {
     /** The slot's states: see the class documentation. */
-    public enum State { FEEDING, PROBING, GIVEN_UP, DONE, DESTROYED }
+    public enum State { FEEDING, PROBING, REPLACING, GIVEN_UP, DONE, DESTROYED }
 
     // A worker that keeps dying without answering anything is broken, not unlucky. Each poison item
     // costs up to crashRetries + 1 crashes of its own, so leave room for a few in a row.
     public static final int MAX_CRASHES_IN_A_ROW = 10;
 
-    /** A task that gets a failed result now: {@code millis} is how long the slot had it. */
+    /** A task that gets a failed result now: {@code millis} is how long it ran, or the slot had it. */
     public record Failed(Task task, String errorKind, String error, long millis) {}
 
     /**
      * What the slot does after an event, in this order: deliver the answer it read (if
-     * {@code deliver}); start a new worker (if {@code spawn}; if
+     * {@code deliver}); kill the worker (if {@code kill}); start a new worker (if {@code spawn}; if
      * that fails, report {@link #couldNotStart}); send {@code send} to the worker and ask
      * {@code cancel} back from it; give {@code giveBack} to the other slots; fail {@code fail};
      * close the worker's stdin (if {@code closeStdin}). {@code gaveUp} says this event gave the
      * slot up.
      */
-    public record Decision(boolean deliver, boolean spawn, List<Task> send, List<Long> cancel,
+    public record Decision(boolean deliver, boolean kill, boolean spawn, List<Task> send, List<Long> cancel,
                            List<Task> giveBack, List<Failed> fail, boolean gaveUp, boolean closeStdin) {
         public static final Decision NOTHING = new Out().decision();
     }
 
     // A Decision being made.
     private static final class Out {
-        boolean deliver, spawn, gaveUp, closeStdin;
+        boolean deliver, kill, spawn, gaveUp, closeStdin;
         final List<Task> send = new ArrayList<>();
         final List<Long> cancel = new ArrayList<>();
         final List<Task> giveBack = new ArrayList<>();
         final List<Failed> fail = new ArrayList<>();
 
         Decision decision() {
-            return new Decision(deliver, spawn, List.copyOf(send), List.copyOf(cancel), List.copyOf(giveBack),
+            return new Decision(deliver, kill, spawn, List.copyOf(send), List.copyOf(cancel), List.copyOf(giveBack),
                     List.copyOf(fail), gaveUp, closeStdin);
         }
     }
@@ -137,6 +147,7 @@ public final class Triage {
 
     private final int threads;
     private final int crashRetries;
+    private final long itemTimeoutNanos;
     private final long patienceNanos;
     private final Map<Long, Held> held = new LinkedHashMap<>();
     private final ArrayDeque<Held> suspects = new ArrayDeque<>();
@@ -148,12 +159,14 @@ public final class Triage {
     /**
      * @param threads          the worker's threads: it holds up to two tasks each
      * @param crashRetries     how many more times a task is sent after a worker died holding it alone
+     * @param itemTimeoutNanos how long a task may run once started before its worker is killed; 0: no limit
      * @param patienceNanos    how long a task may run before its thread is not counted on to start
      *                         the tasks prefetched for it
      */
-    public Triage(int threads, int crashRetries, long patienceNanos) {
+    public Triage(int threads, int crashRetries, long itemTimeoutNanos, long patienceNanos) {
         this.threads = threads;
         this.crashRetries = crashRetries;
+        this.itemTimeoutNanos = itemTimeoutNanos;
         this.patienceNanos = patienceNanos;
     }
 
@@ -243,9 +256,25 @@ public final class Triage {
         return out.decision();
     }
 
-    /** Does what is due at {@code now}: asks back the tasks prefetched for stalled threads. */
+    /** Does what is due at {@code now}: fails the tasks past the item timeout, asks back prefetched ones. */
     public Decision tick(long now) {
         var out = new Out();
+        if (itemTimeoutNanos > 0 && (state == State.FEEDING || state == State.PROBING)) {
+            for (var it = held.values().iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                if (!h.started || now - h.startedNanos < itemTimeoutNanos) continue;
+                it.remove();
+                out.fail.add(new Failed(h.task, "item-timeout", "item timed out after " + itemTimeoutNanos / 1_000_000
+                        + " ms (--item-timeout); its worker was killed and replaced", (now - h.startedNanos) / 1_000_000));
+            }
+            if (!out.fail.isEmpty()) {
+                // Only killing the worker stops a thread that does not return; the tasks it held
+                // beside the late one go to the new worker.
+                state = State.REPLACING;
+                out.kill = true;
+                return out.decision();
+            }
+        }
         if (state == State.FEEDING) {
             int stalled = stalled(now);
             if (stalled == 0) return Decision.NOTHING;
@@ -265,13 +294,14 @@ public final class Triage {
      * due), or {@link Long#MAX_VALUE} if nothing is pending.
      */
     public long untilNextDeadline(long now) {
-        if (state != State.FEEDING) return Long.MAX_VALUE;
+        if (state != State.FEEDING && state != State.PROBING) return Long.MAX_VALUE;
         long next = Long.MAX_VALUE;
         for (Held h : held.values()) {
             if (!h.started) continue;
             long ran = now - h.startedNanos;
+            if (itemTimeoutNanos > 0) next = Math.min(next, Math.max(0, itemTimeoutNanos - ran));
             // A task stalls once: a deadline past is not a deadline to come.
-            if (ran < patienceNanos) next = Math.min(next, patienceNanos - ran);
+            if (state == State.FEEDING && ran < patienceNanos) next = Math.min(next, patienceNanos - ran);
         }
         return next;
     }
@@ -288,6 +318,17 @@ public final class Triage {
             return Decision.NOTHING;
         }
         var out = new Out();
+        if (state == State.REPLACING) {
+            state = suspects.isEmpty() ? State.FEEDING : State.PROBING;
+            if (settle()) { // nothing left to give a new worker
+                out.closeStdin = true;
+                return out.decision();
+            }
+            out.spawn = true;
+            for (Held h : held.values()) out.send.add(h.resent());
+            if (state == State.PROBING && held.isEmpty()) out.send.add(sendNextSuspect());
+            return out.decision();
+        }
         lastCrash = crash;
         List<Held> lost = new ArrayList<>(held.values());
         held.clear();

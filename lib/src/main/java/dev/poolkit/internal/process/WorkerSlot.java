@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 /**
  * One worker process of a process pool, and the four threads that serve it: a feeder that takes
  * tasks from the shared queue and writes them to the worker, a reader that gives its answers to
- * the sink, a watch that acts when a task has run long, and a pump that passes its stderr on.
+ * the sink, a watch that acts when a task has run too long, and a pump that passes its stderr on.
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
  * start a new one and send them again, or fail them: no task is lost or answered twice. What
@@ -69,14 +69,16 @@ public final class WorkerSlot {
     private Thread watch;
 
     /**
-     * @param healthySlots how many slots of the pool have not given up, this one included; shared
-     *                     by them, so that a broken slot leaves the queue to the healthy ones
+     * @param itemTimeoutNanos how long a task may run, from when the worker starts it, before the
+     *                         worker is killed and replaced; 0: no limit
+     * @param healthySlots     how many slots of the pool have not given up, this one included;
+     *                         shared by them, so that a broken slot leaves the queue to the healthy ones
      */
-    public WorkerSlot(int index, List<String> command, int threads, int crashRetries,
+    public WorkerSlot(int index, List<String> command, int threads, int crashRetries, long itemTimeoutNanos,
                       TaskQueue queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
         this.index = index;
         this.command = command;
-        this.triage = new Triage(threads, crashRetries, PATIENCE_NANOS);
+        this.triage = new Triage(threads, crashRetries, itemTimeoutNanos, PATIENCE_NANOS);
         this.queue = queue;
         this.sink = sink;
         this.healthySlots = healthySlots;
@@ -173,7 +175,7 @@ public final class WorkerSlot {
         }
     }
 
-    // Asks back the tasks that wait behind a task that runs long.
+    // Kills the workers that stay too long; asks back the tasks that wait behind them.
     private void watch() {
         try {
             while (true) {
@@ -240,7 +242,9 @@ public final class WorkerSlot {
         var crash = new WorkerCrashedException(command, exitCode, tail);
         var failed = new ArrayList<Triage.Failed>();
         boolean replaced;
+        String why;
         synchronized (this) {
+            why = triage.state() == Triage.State.REPLACING ? "killed: an item ran past its timeout" : crash.getMessage();
             Triage.Decision d = triage.workerEnded(crash.getMessage(), System.nanoTime());
             if (!d.spawn() && !d.gaveUp()) { // the normal end, or destroyed
                 carryOut(d);
@@ -261,7 +265,7 @@ public final class WorkerSlot {
             }
             carryOut(d);
         }
-        log(crash.getMessage() + (replaced ? "; started a new one" : "; giving up on this worker"));
+        log(why + (replaced ? "; started a new one" : "; giving up on this worker"));
         fail(failed);
         return replaced;
     }
@@ -275,6 +279,7 @@ public final class WorkerSlot {
 
     // Guarded by this: everything a decision says, but delivering and failing, done outside the lock.
     private void carryOut(Triage.Decision d) {
+        if (d.kill()) kill();
         for (Task task : d.send()) write(Wire.writeTask(task));
         for (long id : d.cancel()) write(Wire.writeCancel(id));
         for (Task task : d.giveBack()) queue.giveBack(task);

@@ -20,10 +20,11 @@ class TriageTest {
     static final String CRASH = "worker process died with exit code 7";
     static final long SECOND = 1_000_000_000L;
     static final long PATIENCE = SECOND;
+    static final long NO_TIMEOUT = 0;
 
     /** Four threads: room for eight tasks, more than the crash tests hold. */
     static Triage triage(int crashRetries) {
-        return new Triage(4, crashRetries, PATIENCE);
+        return new Triage(4, crashRetries, NO_TIMEOUT, PATIENCE);
     }
 
     static Triage feeding(Task... tasks) {
@@ -278,7 +279,7 @@ class TriageTest {
 
     @Test
     void aWorkerIsSentTwoTasksPerThread() {
-        var triage = new Triage(1, 1, PATIENCE);
+        var triage = new Triage(1, 1, NO_TIMEOUT, PATIENCE);
 
         assertTrue(triage.mayTake(0));
         triage.taken(A, 0, true);
@@ -291,7 +292,7 @@ class TriageTest {
 
     @Test
     void aTaskRunningPastThePatienceGivesBackTheTaskPrefetchedBehindIt() {
-        var triage = holding(new Triage(1, 1, PATIENCE), A, B);
+        var triage = holding(new Triage(1, 1, NO_TIMEOUT, PATIENCE), A, B);
         triage.started(A.id(), 0);
         assertEquals(PATIENCE, triage.untilNextDeadline(0));
         assertEquals(Decision.NOTHING, triage.tick(PATIENCE - 1));
@@ -310,7 +311,7 @@ class TriageTest {
 
     @Test
     void aStalledWorkerTakesNoTaskUntilItsTaskReturns() {
-        var triage = holding(new Triage(1, 1, PATIENCE), A);
+        var triage = holding(new Triage(1, 1, NO_TIMEOUT, PATIENCE), A);
         triage.started(A.id(), 0);
         assertTrue(triage.mayTake(PATIENCE - 1));
 
@@ -322,7 +323,7 @@ class TriageTest {
 
     @Test
     void aCancelThatComesAfterTheTaskStartedLeavesItRunning() {
-        var triage = holding(new Triage(1, 1, PATIENCE), A, B);
+        var triage = holding(new Triage(1, 1, NO_TIMEOUT, PATIENCE), A, B);
         triage.started(A.id(), 0);
         assertEquals(List.of(B.id()), triage.tick(PATIENCE).cancel());
 
@@ -336,7 +337,7 @@ class TriageTest {
 
     @Test
     void withSeveralThreadsOnlyTheStalledThreadsPrefetchedTasksAreAskedBack() {
-        var triage = holding(new Triage(2, 1, PATIENCE), A, B, C, D);
+        var triage = holding(new Triage(2, 1, NO_TIMEOUT, PATIENCE), A, B, C, D);
         triage.started(A.id(), 0);
         triage.started(B.id(), PATIENCE / 2);
 
@@ -347,8 +348,86 @@ class TriageTest {
     }
 
     @Test
+    void aTaskPastTheItemTimeoutFailsAndItsWorkerIsKilled() {
+        var triage = holding(new Triage(2, 1, 3 * SECOND, PATIENCE), A, B, C);
+        triage.started(A.id(), 0);
+        triage.started(B.id(), SECOND);
+        assertEquals(PATIENCE, triage.untilNextDeadline(0), "first the patience, then the timeout");
+        assertEquals(List.of(), triage.tick(3 * SECOND - 1).fail());
+
+        Decision d = triage.tick(3 * SECOND);
+
+        assertTrue(d.kill());
+        assertEquals(List.of(new Triage.Failed(A, "item-timeout",
+                "item timed out after 3000 ms (--item-timeout); its worker was killed and replaced", 3_000)), d.fail());
+        assertEquals(State.REPLACING, triage.state());
+        assertEquals(List.of(B, C), triage.held(), "B and C are innocent: kept for the new worker");
+        assertFalse(triage.mayTake(3 * SECOND));
+        assertEquals(List.of(D), triage.taken(D, 3 * SECOND, true).giveBack());
+        assertEquals(Long.MAX_VALUE, triage.untilNextDeadline(3 * SECOND), "nothing to time while it dies");
+        assertFalse(triage.answered(A.id()).deliver(), "a late answer of the timed-out task is dropped");
+    }
+
+    @Test
+    void theItemTimeoutRunsFromTheStartNotFromTheSend() {
+        var triage = holding(new Triage(1, 1, 3 * SECOND, PATIENCE), A);
+        assertEquals(Long.MAX_VALUE, triage.untilNextDeadline(10 * SECOND), "not started: no deadline");
+        triage.started(A.id(), 10 * SECOND);
+
+        assertEquals(List.of(), triage.tick(12 * SECOND).fail());
+        assertEquals(List.of(A), triage.tick(13 * SECOND).fail().stream().map(Triage.Failed::task).toList());
+    }
+
+    @Test
+    void theTasksBesideATimedOutOneGoToTheNewWorkerUsingNoRetry() {
+        var triage = holding(new Triage(2, 1, 3 * SECOND, PATIENCE), A, B, C);
+        triage.started(A.id(), 0);
+        triage.started(B.id(), 0);
+        assertEquals(List.of(A, B), triage.tick(3 * SECOND).fail().stream().map(Triage.Failed::task).toList(),
+                "both ran past it");
+
+        Decision replaced = triage.workerEnded("worker process died with exit code 137", 4 * SECOND);
+
+        assertTrue(replaced.spawn());
+        assertEquals(List.of(C), replaced.send(), "sent again as it was: not a suspect");
+        assertEquals(List.of(), replaced.fail());
+        assertEquals(State.FEEDING, triage.state());
+        assertEquals(0, triage.crashesInARow(), "killed on purpose: not a crash");
+        assertEquals(Long.MAX_VALUE, triage.untilNextDeadline(4 * SECOND), "C starts afresh in the new worker");
+        // C still has its one retry: a crash with C alone sends it again.
+        assertEquals(List.of(C), triage.workerEnded(CRASH, 5 * SECOND).send());
+    }
+
+    @Test
+    void aSuspectPastTheItemTimeoutFailsAndTheProbingGoesOn() {
+        var triage = holding(new Triage(4, 1, 3 * SECOND, PATIENCE), A, B);
+        triage.workerEnded(CRASH, 0); // A sent alone, B waits
+        triage.started(A.id(), 0);
+
+        Decision timeout = triage.tick(3 * SECOND);
+        assertEquals("item-timeout", timeout.fail().getFirst().errorKind());
+        Decision replaced = triage.workerEnded("killed", 3 * SECOND);
+
+        assertEquals(List.of(B), replaced.send());
+        assertEquals(State.PROBING, triage.state());
+    }
+
+    @Test
+    void aTimedOutLastTaskAfterInputDoneEndsTheSlotWithoutANewWorker() {
+        var triage = holding(new Triage(1, 1, 3 * SECOND, PATIENCE), A);
+        triage.inputDone();
+        triage.started(A.id(), 0);
+        triage.tick(3 * SECOND);
+
+        Decision d = triage.workerEnded("killed", 3 * SECOND);
+
+        assertFalse(d.spawn());
+        assertEquals(State.DONE, triage.state());
+    }
+
+    @Test
     void aDestroyedSlotTimesNothing() {
-        var triage = holding(new Triage(1, 1, PATIENCE), A, B);
+        var triage = holding(new Triage(1, 1, 3 * SECOND, PATIENCE), A, B);
         triage.started(A.id(), 0);
         triage.destroy();
 
