@@ -68,10 +68,12 @@ import java.util.function.Consumer;
  *
  * <p>With an {@linkplain Builder#itemTimeout item timeout}, an item still running that long after
  * its worker started it fails with {@code errorKind} {@code "item-timeout"}, and is not sent again.
- * Its worker is killed (with any process it started) and replaced, which stops anything: a loop,
- * a blocking call, native code. The other tasks that worker held are sent again to the new one
- * as they were: they are innocent, use no crash retry and are not failed. Other tasks running in
- * that worker start over, so a handler with side effects may see an item twice.
+ * Its worker is killed, with the processes it started, and replaced, which stops anything: a
+ * loop, a blocking call, native code. (A process the worker starts at the very moment it is
+ * killed may outlive it: a JVM cannot kill a process group.) The other tasks that worker held
+ * are sent again to the new one as they were: they are innocent, use no crash retry and are not
+ * failed. Other tasks running in that worker start over, so a handler with side effects may see
+ * an item twice.
  *
  * <h2>Defaults</h2>
  * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1;

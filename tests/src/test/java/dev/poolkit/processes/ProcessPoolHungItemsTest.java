@@ -136,7 +136,9 @@ class ProcessPoolHungItemsTest {
         String hangs = "hang-with-child:" + pidFile;
         var results = new ConcurrentLinkedQueue<Result>();
 
-        try (var pool = TestWorker.pool(1, 1).withItemTimeout(Duration.ofSeconds(1))) {
+        // Three seconds: a first process start in a busy JVM can take one, and a child born while its
+        // worker is being killed escapes (see ProcessPool): this test is about the child born before.
+        try (var pool = TestWorker.pool(1, 1).withItemTimeout(Duration.ofSeconds(3))) {
             pool.run(List.of(hangs, "after").iterator(), results::add);
         }
 
@@ -144,9 +146,13 @@ class ProcessPoolHungItemsTest {
         assertEquals("item-timeout", byItem.get(hangs).errorKind());
         assertTrue(byItem.get("after").ok(), byItem.get("after")::toString);
         long child = Long.parseLong(Files.readString(pidFile));
-        // Orphaned, it would no longer be our descendant: ask for it by pid.
-        awaitUntil(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true) || isZombie(child),
-                Duration.ofSeconds(10));
+        try {
+            // Orphaned, it would no longer be our descendant: ask for it by pid.
+            awaitUntil(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true) || isZombie(child),
+                    Duration.ofSeconds(10));
+        } finally {
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly); // leave no orphan if it failed
+        }
     }
 
     // Killed but not yet reaped by whoever inherited it: dead all the same.
