@@ -4,7 +4,9 @@ import dev.poolkit.internal.Check;
 import dev.poolkit.internal.engine.QueueWorkers;
 import dev.poolkit.internal.engine.Results;
 import dev.poolkit.internal.engine.Tally;
+import dev.poolkit.internal.process.Claims;
 import dev.poolkit.internal.process.JvmOptions;
+import dev.poolkit.internal.process.TaskQueue;
 import dev.poolkit.internal.process.Wire;
 import dev.poolkit.internal.process.WorkerSlot;
 import dev.poolkit.limits.Gates;
@@ -20,6 +22,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,8 +60,24 @@ import java.util.function.Consumer;
  * anything is given up: its share of the tasks goes to the other workers, or fails at once if
  * none is left, so a broken worker never hangs the run.
  *
+ * <h2>Items that do not return</h2>
+ * A worker is sent up to two tasks per thread, so that no thread waits a round trip for its next
+ * one. When a task has run for a second, the worker is not counted on to start the task sent
+ * ahead for that thread soon: the parent asks it back, and another worker runs it. So an item
+ * whose handler never returns holds up its own thread, and no other item.
+ *
+ * <p>With an {@linkplain Builder#itemTimeout item timeout}, an item still running that long after
+ * its worker started it fails with {@code errorKind} {@code "item-timeout"}, and is not sent again.
+ * Its worker is killed, with the processes it started, and replaced, which stops anything: a
+ * loop, a blocking call, native code. (A process the worker starts at the very moment it is
+ * killed may outlive it: a JVM cannot kill a process group.) The other tasks that worker held
+ * are sent again to the new one as they were: they are innocent, use no crash retry and are not
+ * failed. Other tasks running in that worker start over, so a handler with side effects may see
+ * an item twice.
+ *
  * <h2>Defaults</h2>
- * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1.
+ * {@code processes}: the number of cores; {@code threadsPerProcess}: 1; {@code crashRetries}: 1;
+ * {@code itemTimeout}: none ({@link Duration#ZERO}).
  *
  * <p>Thread-safety: one {@code run} at a time. {@link #close} ends any worker still running.
  * Not usable from JShell snippets: a worker must be a class on the class path with a {@code main}.
@@ -70,6 +89,7 @@ public final class ProcessPool implements Pool {
     private final int processes;
     private final int threadsPerProcess;
     private final int crashRetries;
+    private final Duration itemTimeout;
     private final Handler handler;
     private final List<String> command;
     private final Object running = new Object();
@@ -80,6 +100,7 @@ public final class ProcessPool implements Pool {
         this.processes = b.processes;
         this.threadsPerProcess = b.threadsPerProcess;
         this.crashRetries = b.crashRetries;
+        this.itemTimeout = b.itemTimeout;
         this.handler = Objects.requireNonNull(b.handler, "handler");
         this.command = b.command != null ? List.copyOf(b.command) : null;
     }
@@ -110,6 +131,11 @@ public final class ProcessPool implements Pool {
         return threadsPerProcess;
     }
 
+    /** How long an item may run once its worker started it; {@link Duration#ZERO}: no limit. */
+    public Duration itemTimeout() {
+        return itemTimeout;
+    }
+
     @Override
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         if (command == null) {
@@ -117,7 +143,7 @@ public final class ProcessPool implements Pool {
         }
         synchronized (running) {
             var outcome = new Tally(sink);
-            var queue = WorkQueue.<WorkerSlot.Task>ofCapacity(processes * threadsPerProcess * 2);
+            var queue = new TaskQueue(processes * threadsPerProcess * 2);
             var ids = new AtomicLong();
             var healthySlots = new AtomicInteger(processes);
             var gates = new GateServer(); // the fetchers' per-host limits, across all the workers
@@ -125,7 +151,8 @@ public final class ProcessPool implements Pool {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 for (int i = 0; i < processes; i++) {
-                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, queue, outcome, healthySlots, gates);
+                    var slot = new WorkerSlot(i, command, threadsPerProcess, crashRetries, nanos(itemTimeout), queue,
+                            outcome, healthySlots, gates);
                     slots.add(slot);
                     slot.start();
                 }
@@ -135,8 +162,8 @@ public final class ProcessPool implements Pool {
                         var task = new WorkerSlot.Task(ids.incrementAndGet(), items.next());
                         try {
                             queue.put(task);
-                        } catch (IllegalStateException closedBySinkFailure) {
-                            break; // a slot closed the queue because the sink failed: finish() says why
+                        } catch (IllegalStateException abortedBySinkFailure) {
+                            break; // a slot aborted the run because the sink failed: finish() says why
                         }
                     }
                 } catch (RuntimeException e) {
@@ -173,16 +200,22 @@ public final class ProcessPool implements Pool {
         var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
-        Iterator<String> lines = workerGates.connect(in.lines().iterator(), message -> {
+        Consumer<String> toParent = message -> {
             synchronized (wire) {
                 wire.println(message);
                 wire.flush();
             }
-        });
-        QueueWorkers.run(lines, threadsPerProcess, "worker-", line -> {
+        };
+        // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
+        Iterator<String> lines = workerGates.connect(in.lines().iterator(), toParent);
+        // The parent may ask back a task sent ahead that no thread has started.
+        var claims = new Claims(toParent);
+        // The parent sends at most two tasks per thread, but a task it took back stays queued here
+        // until a thread drops it: room for both, so that reading stdin never waits.
+        QueueWorkers.run(claims.tasks(lines), threadsPerProcess, threadsPerProcess * 4, "worker-", line -> {
             try {
                 WorkerSlot.Task task = Wire.readTask(line);
+                if (!claims.claim(task.id())) return; // taken back: it runs in another worker
                 String answer = Wire.writeResult(task.id(), Results.run(handler, task.item()));
                 synchronized (wire) {
                     wire.println(answer);
@@ -200,9 +233,33 @@ public final class ProcessPool implements Pool {
         });
     }
 
+    /**
+     * This pool with an item timeout (see the class documentation): an item that runs longer than
+     * {@code timeout} once its worker started it fails with {@code errorKind: "item-timeout"}, and
+     * its worker is killed and replaced. {@link Duration#ZERO}: no limit.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     @Override
-    public ProcessPool withItemTimeout(java.time.Duration timeout) {
-        throw new UnsupportedOperationException("not built yet: item deadlines for ProcessPool");
+    public ProcessPool withItemTimeout(Duration timeout) {
+        return toBuilder().itemTimeout(timeout).build();
+    }
+
+    // Past 292 years a Duration has no nanoseconds: a century is as good as no limit.
+    private static long nanos(Duration d) {
+        Duration century = Duration.ofDays(36_500);
+        return (d.compareTo(century) > 0 ? century : d).toNanos();
+    }
+
+    private Builder toBuilder() {
+        var b = new Builder();
+        b.processes = processes;
+        b.threadsPerProcess = threadsPerProcess;
+        b.crashRetries = crashRetries;
+        b.itemTimeout = itemTimeout;
+        b.handler = handler;
+        b.command = command;
+        return b;
     }
 
     /** Waits for a run in progress, then ends any worker still alive. */
@@ -222,6 +279,7 @@ public final class ProcessPool implements Pool {
         private int processes = Runtime.getRuntime().availableProcessors();
         private int threadsPerProcess = 1;
         private int crashRetries = 1;
+        private Duration itemTimeout = Duration.ZERO;
         private Handler handler;
         private List<String> command;
 
@@ -242,6 +300,16 @@ public final class ProcessPool implements Pool {
         /** How many more times a task is sent after its worker died holding it (>= 0); default 1. */
         public Builder crashRetries(int retries) {
             this.crashRetries = Check.atLeast(0, retries, "crashRetries");
+            return this;
+        }
+
+        /**
+         * How long an item may run, from when its worker starts it, before it fails with
+         * {@code errorKind: "item-timeout"} and its worker is killed and replaced (>= 0); default
+         * {@link Duration#ZERO}: no limit.
+         */
+        public Builder itemTimeout(Duration timeout) {
+            this.itemTimeout = Check.notNegative(Objects.requireNonNull(timeout, "itemTimeout"), "itemTimeout");
             return this;
         }
 

@@ -81,7 +81,7 @@ public final class ThreadPool implements Pool {
         // The watchdog's thread must not write: the replacement thread writes the timed-out record.
         try (var deadlines = new ItemDeadlines(itemTimeout, threads, "item-deadlines", (slot, item, millis) ->
                 run.workers.replace(slot, () -> outcome.accept(Results.itemTimeout(item, itemTimeout, millis))))) {
-            run.workers = new QueueWorkers<>(threads, "worker-", (slot, item) -> {
+            run.workers = new QueueWorkers<>(threads, threads * 2, "worker-", (slot, item) -> {
                 ItemDeadlines.Slot clock = deadlines.slot(slot);
                 ItemDeadlines.Running started = clock.begin(item);
                 Result result = Results.run(handler, item);

@@ -34,9 +34,12 @@ public final class QueueWorkers<T> {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopping;
 
-    /** Workers named {@code namePrefix0 .. namePrefix(threads-1)}, then on for replacements. */
-    public QueueWorkers(int threads, String namePrefix, Work<T> work) {
-        this.queue = WorkQueue.ofCapacity(threads * 2);
+    /**
+     * Workers named {@code namePrefix0 .. namePrefix(threads-1)}, then on for replacements, with
+     * at most {@code capacity} items read ahead of them.
+     */
+    public QueueWorkers(int threads, int capacity, String namePrefix, Work<T> work) {
+        this.queue = WorkQueue.ofCapacity(capacity);
         this.namePrefix = namePrefix;
         this.work = work;
         this.names = new AtomicInteger(threads);
@@ -53,7 +56,13 @@ public final class QueueWorkers<T> {
      */
     public static <T> void run(Iterator<T> items, int threads, String namePrefix, Consumer<T> work)
             throws InterruptedException {
-        new QueueWorkers<T>(threads, namePrefix, (slot, item) -> {
+        run(items, threads, threads * 2, namePrefix, work);
+    }
+
+    /** As {@link #run(Iterator, int, String, Consumer)}, with at most {@code capacity} items read ahead. */
+    public static <T> void run(Iterator<T> items, int threads, int capacity, String namePrefix, Consumer<T> work)
+            throws InterruptedException {
+        new QueueWorkers<T>(threads, capacity, namePrefix, (slot, item) -> {
             work.accept(item);
             return true;
         }).run(items);

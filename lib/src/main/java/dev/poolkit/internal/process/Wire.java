@@ -9,12 +9,34 @@ import dev.poolkit.internal.engine.Results;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The process pool's wire: one JSON object per line, each carrying the task's id. */
+/**
+ * The process pool's wire: one JSON object per line, each carrying the task's id.
+ *
+ * <pre>
+ * parent -> worker  {"id":7,"item":"..."}          a task
+ * worker -> parent  {"started":7}                  a thread of the worker starts it now
+ * worker -> parent  {"id":7,"result":{...}}        its result
+ * parent -> worker  {"cancel":7}                   give it back if no thread has started it
+ * worker -> parent  {"cancelled":7}                given back: it will not run here
+ * </pre>
+ * A task the parent asks back is answered with exactly one of {@code started} (sent already, or
+ * soon: too late to take it back) and {@code cancelled}. The fetchers' gate messages share the
+ * wire (see {@code GateWire}).
+ */
 public final class Wire {
     private Wire() {}
 
+    /** A line a worker writes for its parent, besides gate messages. */
+    public sealed interface FromWorker permits Answer, Started, Cancelled {}
+
     /** A result read off the wire. */
-    public record Answer(long id, Result result) {}
+    public record Answer(long id, Result result) implements FromWorker {}
+
+    /** A worker thread started task {@code id}. */
+    public record Started(long id) implements FromWorker {}
+
+    /** The worker gave task {@code id} back, as asked: no thread of it will run it. */
+    public record Cancelled(long id) implements FromWorker {}
 
     public static String writeTask(WorkerSlot.Task task) {
         return Json.write(Map.of("id", task.id(), "item", task.item()));
@@ -42,7 +64,51 @@ public final class Wire {
         }
     }
 
+    public static String writeStarted(long id) {
+        return "{\"started\":" + id + "}";
+    }
+
+    public static String writeCancel(long id) {
+        return CANCEL_START + id + "}";
+    }
+
+    public static String writeCancelled(long id) {
+        return "{\"cancelled\":" + id + "}";
+    }
+
+    /** Whether the parent's line is a {@code cancel}, not a task. */
+    public static boolean isCancel(String line) {
+        return line.startsWith(CANCEL_START);
+    }
+
+    /** The id of the task a {@code cancel} line asks back. */
+    public static long readCancel(String line) {
+        try {
+            return Json.MAPPER.readTree(line).get("cancel").asLong();
+        } catch (JsonProcessingException | NullPointerException e) {
+            throw new IllegalArgumentException("not a poolkit cancel line: " + line, e);
+        }
+    }
+
+    private static final String CANCEL_START = "{\"cancel\":";
     private static final String ANSWER_START = "{\"id\":";
+    private static final String[] FROM_WORKER_STARTS = {ANSWER_START, "{\"started\":", "{\"cancelled\":"};
+
+    /**
+     * What the worker says on this line, or {@code null} if it is none of the {@link FromWorker}
+     * lines (stray output of the worker). As for {@link #readAnswer}, a message is found after
+     * stray text on the same line.
+     */
+    public static FromWorker readFromWorker(String line) {
+        for (int at = line.indexOf("{\""); at >= 0; at = line.indexOf("{\"", at + 1)) {
+            for (String start : FROM_WORKER_STARTS) {
+                if (!line.startsWith(start, at)) continue;
+                FromWorker message = start.equals(ANSWER_START) ? answerAt(line, at) : idMessageAt(line, at);
+                if (message != null) return message;
+            }
+        }
+        return null;
+    }
 
     /**
      * The answer on this line, or {@code null} if it is not one (stray output of the worker).
@@ -56,6 +122,18 @@ public final class Wire {
             if (answer != null) return answer;
         }
         return null;
+    }
+
+    private static FromWorker idMessageAt(String line, int at) {
+        try {
+            Map<?, ?> map = Json.MAPPER.readValue(at == 0 ? line : line.substring(at), Map.class);
+            if (map.size() != 1) return null;
+            if (map.get("started") instanceof Number id) return new Started(id.longValue());
+            if (map.get("cancelled") instanceof Number id) return new Cancelled(id.longValue());
+            return null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     @SuppressWarnings("unchecked")

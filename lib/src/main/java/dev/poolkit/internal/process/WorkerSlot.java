@@ -1,9 +1,7 @@
 package dev.poolkit.internal.process;
 
 import dev.poolkit.Result;
-import dev.poolkit.WorkQueue;
 import dev.poolkit.WorkerCrashedException;
-import dev.poolkit.internal.engine.Results;
 import dev.poolkit.limits.internal.GateServer;
 import dev.poolkit.limits.internal.GateWire;
 
@@ -15,26 +13,21 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * One worker process of a process pool, and the three threads that serve it: a feeder
- * that takes tasks from the shared queue and writes them to the worker, a reader that gives its
- * answers to the sink, and a pump that passes its stderr on.
+ * One worker process of a process pool, and the four threads that serve it: a feeder that takes
+ * tasks from the shared queue and writes them to the worker, a reader that gives its answers to
+ * the sink, a watch that acts when a task has run too long, and a pump that passes its stderr on.
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
- * start a new one and send them again, or fail them: no task is lost or answered twice.
- *
- * <p>Which task killed a worker is known only when it held one. So after a crash, the tasks it
- * held become suspects and are sent to the new worker one at a time, with nothing else beside
- * them; only a task that a worker dies holding alone uses up its retries. Tasks that merely
- * shared a worker with a poison item are answered normally.
+ * start a new one and send them again, or fail them: no task is lost or answered twice. What
+ * becomes of those tasks is decided by the slot's {@link Triage}, a state machine that the
+ * threads drive under the slot's lock; the slot carries out its decisions.
  *
  * <p>Besides tasks and results, the wire carries the fetchers' {@link GateWire gate messages}:
  * each worker process gets a {@link GateServer.Session}, closed when the process is gone, which
@@ -49,63 +42,47 @@ public final class WorkerSlot {
     public record Task(long id, String item) {}
 
     private static final int STDERR_TAIL_LINES = 10;
-    // A worker that keeps dying without answering anything is broken, not unlucky. Each poison item
-    // costs up to crashRetries + 1 crashes of its own, so leave room for a few in a row.
-    private static final int MAX_CRASHES_IN_A_ROW = 10;
-
-    private static final class Held {
-        final Task task;
-        final long startNanos = System.nanoTime();
-        int attempts = 1;
-
-        Held(Task task) {
-            this.task = task;
-        }
-    }
+    // How long a task may run before the tasks prefetched for its thread are given to other slots.
+    // Shorter items never pay for it; longer ones pay one round trip each, a thousandth of their time.
+    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int index;
     private final List<String> command;
-    private final int crashRetries;
-    private final WorkQueue<Task> queue;
+    private final TaskQueue queue;
     private final Consumer<Result> sink;
     private final AtomicInteger healthySlots;
     private final GateServer gates;
-    // Up to two tasks per thread in the worker, so that none waits on a round trip for its next task.
-    private final Semaphore room;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
 
     // Guarded by this.
-    private final Map<Long, Held> held = new LinkedHashMap<>();
-    private final ArrayDeque<Held> suspects = new ArrayDeque<>();
-    private boolean probing; // suspects are being sent one by one: the feeder waits
+    private final Triage triage;
     private Process process;
     private BufferedWriter toWorker;
     private BufferedReader fromWorker;
     private Thread stderrPump;
     private GateServer.Session gateSession; // the current process's
-    private boolean inputDone;
-    private boolean givenUp;
-    private boolean destroyed;
-    private WorkerCrashedException lastCrash;
-    private int crashesInARow;
+    private long watchWakesAt;
+    private boolean watchSleepsForever = true;
 
     private Thread feeder;
     private Thread reader;
+    private Thread watch;
 
     /**
-     * @param healthySlots how many slots of the pool have not given up, this one included; shared
-     *                     by them, so that a broken slot leaves the queue to the healthy ones
+     * @param itemTimeoutNanos how long a task may run, from when the worker starts it, before the
+     *                         worker is killed and replaced; 0: no limit
+     * @param healthySlots     how many slots of the pool have not given up, this one included;
+     *                         shared by them, so that a broken slot leaves the queue to the healthy ones
      */
-    public WorkerSlot(int index, List<String> command, int threads, int crashRetries,
-                      WorkQueue<Task> queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
+    public WorkerSlot(int index, List<String> command, int threads, int crashRetries, long itemTimeoutNanos,
+                      TaskQueue queue, Consumer<Result> sink, AtomicInteger healthySlots, GateServer gates) {
         this.index = index;
         this.command = command;
-        this.crashRetries = crashRetries;
+        this.triage = new Triage(threads, crashRetries, itemTimeoutNanos, PATIENCE_NANOS);
         this.queue = queue;
         this.sink = sink;
         this.healthySlots = healthySlots;
         this.gates = gates;
-        this.room = new Semaphore(threads * 2);
     }
 
     public void start() {
@@ -113,27 +90,28 @@ public final class WorkerSlot {
             try {
                 spawn();
             } catch (IOException e) {
-                giveUp(new WorkerCrashedException(command, null, List.of("could not start: " + e.getMessage())));
+                var crash = new WorkerCrashedException(command, null, List.of("could not start: " + e.getMessage()));
+                if (triage.couldNotStart(crash.getMessage(), System.nanoTime()).gaveUp()) healthySlots.decrementAndGet();
             }
+            watch = Thread.ofPlatform().name("watch-" + index).unstarted(this::watch);
         }
         feeder = Thread.ofPlatform().name("feeder-" + index).start(this::feed);
         reader = Thread.ofPlatform().name("reader-" + index).start(this::read);
+        watch.start();
     }
 
     public void awaitDone() throws InterruptedException {
         feeder.join();
         reader.join();
+        watch.join();
     }
 
     /** Kills the worker for good: no new one is started, and the tasks not yet answered are abandoned. */
     public void destroy() {
         synchronized (this) {
-            destroyed = true;
-            notifyAll();
-            if (process != null) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
+            triage.destroy();
+            kill();
+            afterEvent();
         }
         if (feeder != null) feeder.interrupt();
     }
@@ -142,35 +120,30 @@ public final class WorkerSlot {
         try {
             while (true) {
                 synchronized (this) {
-                    // A broken worker leaves the items to healthy ones; the last one standing fails them.
-                    if (givenUp && healthySlots.get() > 0) break;
-                }
-                room.acquire();
-                Task task = queue.take();
-                if (task == null) break;
-                WorkerCrashedException failNow;
-                synchronized (this) {
-                    while (probing && !givenUp && !destroyed) wait();
-                    if (destroyed) break;
-                    failNow = givenUp ? lastCrash : null;
-                    if (failNow == null) {
-                        held.put(task.id(), new Held(task));
-                        send(task);
+                    while (true) {
+                        Triage.State state = triage.state();
+                        // A broken worker leaves the items to healthy ones; the last one standing fails them.
+                        if (state == Triage.State.DESTROYED || (state == Triage.State.GIVEN_UP && healthySlots.get() > 0)) return;
+                        if (triage.mayTake(System.nanoTime())) break;
+                        wait(); // for room: an answer, a new worker, the end of the probing
                     }
                 }
-                if (failNow != null) {
-                    room.release();
-                    sink.accept(Result.failure(task.item(), null, failNow.getMessage(), "crash", 0));
+                Task task = queue.take();
+                if (task == null) return;
+                Triage.Decision d;
+                synchronized (this) {
+                    d = triage.taken(task, System.nanoTime(), healthySlots.get() > 0);
+                    carryOut(d);
                 }
+                fail(d.fail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException sinkFailed) {
-            queue.close();
+            queue.abort();
         } finally {
             synchronized (this) {
-                inputDone = true;
-                closeIfDone();
+                carryOut(triage.inputDone());
             }
         }
     }
@@ -182,7 +155,7 @@ public final class WorkerSlot {
                 Process p;
                 GateServer.Session gate;
                 synchronized (this) {
-                    if (givenUp) return;
+                    if (triage.state() == Triage.State.GIVEN_UP) return;
                     in = fromWorker;
                     p = process;
                     gate = gateSession;
@@ -190,7 +163,7 @@ public final class WorkerSlot {
                 try {
                     for (String line; (line = in.readLine()) != null; ) {
                         if (GateWire.isGate(line)) gate.fromWorker(line);
-                        else answer(line);
+                        else fromWorker(line);
                     }
                 } catch (IOException closed) {
                     // the worker is gone: handled below like the end of its output
@@ -198,36 +171,67 @@ public final class WorkerSlot {
                 if (!workerEnded(p, gate)) return;
             }
         } catch (RuntimeException sinkFailed) {
-            // The sink is broken (a full disk, a closed pipe): stop feeding; the pool rethrows it.
-            queue.close();
-            feeder.interrupt();
-            destroy();
+            stop();
         }
     }
 
-    private void answer(String line) {
-        Wire.Answer answer = Wire.readAnswer(line);
-        if (answer == null) {
-            log(line);
-            return;
+    // Kills the workers that stay too long; asks back the tasks that wait behind them.
+    private void watch() {
+        try {
+            while (true) {
+                Triage.Decision d;
+                long sleep;
+                synchronized (this) {
+                    if (over()) return;
+                    long now = System.nanoTime();
+                    d = triage.tick(now);
+                    carryOut(d);
+                    sleep = triage.untilNextDeadline(now);
+                    watchSleepsForever = sleep == Long.MAX_VALUE;
+                    watchWakesAt = now + sleep;
+                }
+                fail(d.fail());
+                // Woken early by an event that brings a deadline closer, or by the end.
+                if (sleep == Long.MAX_VALUE) LockSupport.park(this);
+                else if (sleep > 0) LockSupport.parkNanos(this, sleep);
+            }
+        } catch (RuntimeException sinkFailed) {
+            stop();
         }
-        Held h;
-        synchronized (this) {
-            h = held.remove(answer.id());
-            crashesInARow = 0;
-            if (h != null && probing) {
-                if (suspects.isEmpty()) {
-                    probing = false;
-                    notifyAll();
-                } else {
-                    sendNextSuspect();
+    }
+
+    // The sink is broken (a full disk, a closed pipe): stop the run; the pool rethrows it.
+    private void stop() {
+        queue.abort();
+        feeder.interrupt();
+        destroy();
+    }
+
+    private void fromWorker(String line) {
+        switch (Wire.readFromWorker(line)) {
+            case null -> log(line);
+            case Wire.Answer answer -> {
+                Triage.Decision d;
+                synchronized (this) {
+                    d = triage.answered(answer.id());
+                    carryOut(d);
+                }
+                if (!d.deliver()) return; // not ours, or answered already: never give a task two results
+                sink.accept(answer.result());
+                queue.resolved();
+            }
+            case Wire.Started started -> {
+                synchronized (this) {
+                    triage.started(started.id(), System.nanoTime());
+                    afterEvent();
                 }
             }
-            if (h != null) closeIfDone();
+            case Wire.Cancelled cancelled -> {
+                synchronized (this) {
+                    carryOut(triage.cancelled(cancelled.id()));
+                }
+            }
         }
-        if (h == null) return; // not ours, or answered already: never give a task two results
-        room.release();
-        sink.accept(answer.result());
     }
 
     /** Called when the worker's stdout ends; returns whether a new worker is reading tasks. */
@@ -235,86 +239,89 @@ public final class WorkerSlot {
         Integer exitCode = waitForExit(p);
         gate.close(); // it sends no more requests: free the permits it held
         List<String> tail = stderrTailAfter(p);
-        List<Held> failed = new ArrayList<>();
-        WorkerCrashedException crash;
+        var crash = new WorkerCrashedException(command, exitCode, tail);
+        var failed = new ArrayList<Triage.Failed>();
+        boolean replaced;
+        String why;
         synchronized (this) {
-            // The normal end: stdin closed and everything answered.
-            if (inputDone && held.isEmpty() && suspects.isEmpty()) return false;
-            if (destroyed) {
-                held.clear(); // killed on purpose: abandon its tasks, start no other
+            why = triage.state() == Triage.State.REPLACING ? "killed: an item ran past its timeout" : crash.getMessage();
+            Triage.Decision d = triage.workerEnded(crash.getMessage(), System.nanoTime());
+            if (!d.spawn() && !d.gaveUp()) { // the normal end, or destroyed
+                carryOut(d);
                 return false;
             }
-            crash = new WorkerCrashedException(command, exitCode, tail);
-            List<Held> lost = new ArrayList<>(held.values());
-            held.clear();
-            if (lost.size() == 1) {
-                Held culprit = lost.getFirst(); // it died holding this one alone: blame it
-                if (culprit.attempts > crashRetries) {
-                    failed.add(culprit);
-                } else {
-                    culprit.attempts++;
-                    suspects.addFirst(culprit);
-                }
-            } else {
-                suspects.addAll(lost);
-            }
-            probing = !suspects.isEmpty();
-            if (++crashesInARow >= MAX_CRASHES_IN_A_ROW) {
-                giveUp(crash);
-            } else {
+            failed.addAll(d.fail());
+            if (d.gaveUp()) healthySlots.decrementAndGet();
+            replaced = d.spawn();
+            if (replaced) {
                 try {
                     spawn();
                 } catch (IOException e) {
-                    giveUp(crash);
+                    replaced = false;
+                    d = triage.couldNotStart(crash.getMessage(), System.nanoTime()); // fails what was to be sent
+                    failed.addAll(d.fail());
+                    if (d.gaveUp()) healthySlots.decrementAndGet();
                 }
             }
-            if (givenUp) {
-                failed.addAll(suspects);
-                suspects.clear();
-                probing = false;
-                notifyAll();
-            } else if (probing) {
-                sendNextSuspect();
-            }
-            closeIfDone();
+            carryOut(d);
         }
-        log(crash.getMessage() + (givenUp ? "; giving up on this worker" : "; started a new one"));
-        for (Held h : failed) {
-            room.release();
-            sink.accept(Result.failure(h.task.item(), null, crash.getMessage(), "crash", Results.millisSince(h.startNanos)));
+        log(why + (replaced ? "; started a new one" : "; giving up on this worker"));
+        fail(failed);
+        return replaced;
+    }
+
+    private void fail(List<Triage.Failed> failed) {
+        for (Triage.Failed f : failed) {
+            sink.accept(Result.failure(f.task().item(), null, f.error(), f.errorKind(), f.millis()));
+            queue.resolved();
         }
-        return !givenUp;
+    }
+
+    // Guarded by this: everything a decision says, but delivering and failing, done outside the lock.
+    private void carryOut(Triage.Decision d) {
+        if (d.kill()) kill();
+        for (Task task : d.send()) write(Wire.writeTask(task));
+        for (long id : d.cancel()) write(Wire.writeCancel(id));
+        for (Task task : d.giveBack()) queue.giveBack(task);
+        if (d.closeStdin()) closeToWorker();
+        afterEvent();
+    }
+
+    // Guarded by this. Wakes the feeder, which may now have room, and the watch if a deadline
+    // came closer than it sleeps, or if the slot is over.
+    private void afterEvent() {
+        notifyAll();
+        if (watch == null) return;
+        long now = System.nanoTime();
+        long next = triage.untilNextDeadline(now);
+        boolean sooner = next != Long.MAX_VALUE && (watchSleepsForever || now + next - watchWakesAt < 0);
+        if (sooner || over()) LockSupport.unpark(watch);
     }
 
     // Guarded by this.
-    private void giveUp(WorkerCrashedException crash) {
-        if (!givenUp) healthySlots.decrementAndGet();
-        givenUp = true;
-        lastCrash = crash;
+    private boolean over() {
+        return switch (triage.state()) {
+            case DONE, GIVEN_UP, DESTROYED -> true;
+            default -> false;
+        };
     }
 
-    // Guarded by this.
-    private void sendNextSuspect() {
-        Held next = suspects.removeFirst();
-        held.put(next.task.id(), next);
-        send(next.task);
+    // Guarded by this. Children first: once the worker is dead they are no longer its descendants.
+    private void kill() {
+        if (process == null) return;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
-    // Guarded by this. Closing stdin tells the worker to exit once it has answered what it holds,
-    // so not while suspects still wait to be sent to it, nor while a task it holds may still wait
-    // for a per-host permit, which comes on stdin.
-    private void closeIfDone() {
-        if (inputDone && suspects.isEmpty() && held.isEmpty()) closeToWorker();
-    }
-
-    // Guarded by this. A failed write means the worker died: the reader sees that and sends again.
-    private void send(Task task) {
+    // Guarded by this. A failed write means the worker died: the reader sees that and triage
+    // decides what becomes of the tasks it held.
+    private void write(String line) {
         try {
-            toWorker.write(Wire.writeTask(task));
+            toWorker.write(line);
             toWorker.newLine();
             toWorker.flush();
         } catch (IOException workerGone) {
-            // the task stays held; workerEnded() deals with it
+            // the tasks stay held; workerEnded() deals with them
         }
     }
 
