@@ -72,6 +72,40 @@ class LaunchCacheTest {
         awaitTrainingDone(cache);
     }
 
+    /**
+     * lib/ rebuilt with a new dependency is installed again under the same version: the kept
+     * class path would lack the new jar (NoClassDefFoundError), so a class path entry whose size
+     * or time changed sends the wrapper back to jbang.
+     */
+    @Test
+    void aClassPathJarInstalledAgainSendsTheWrapperBackToJbang(@TempDir Path dir) throws Exception {
+        Path script = scaffold(dir, "threads");
+        Path cache = dir.resolve("cache");
+        run(dir, cache, script, "not a url", "-q");
+        Path launch = launchFile(cache);
+        List<String> kept = Files.readAllLines(launch);
+        assertEquals(3, kept.size(), "key, command, class path stamp: " + kept);
+        String classPath = kept.get(1).replaceAll(".* -classpath ([^ ]+) .*", "$1");
+        Path jar = Path.of(classPath.split(":")[0]); // the script's own jar, in jbang's cache
+        assertTrue(Files.isRegularFile(jar), jar::toString);
+
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+        Command again = run(dir, cache, script, "not a url", "-q");
+
+        List<String> rekept = Files.readAllLines(launch);
+        assertEquals(kept.get(0), rekept.get(0));
+        assertFalse(kept.get(2).equals(rekept.get(2)), "the entry was used as it was: " + rekept);
+        assertTrue(again.stdout().contains("\"error\":\"bad URL"), again::toString);
+        assertEquals(List.of(), again.errorLines(), again::toString);
+        awaitTrainingDone(cache);
+    }
+
+    static Path launchFile(Path cache) throws IOException {
+        try (Stream<Path> files = Files.walk(cache)) {
+            return files.filter(p -> p.getFileName().toString().equals("launch")).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void aCacheFolderThatCannotBeWrittenIsNoCache(@TempDir Path dir) throws Exception {
         Path script = scaffold(dir, "async");
