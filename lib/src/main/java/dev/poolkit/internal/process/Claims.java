@@ -1,8 +1,9 @@
 package dev.poolkit.internal.process;
 
+import dev.poolkit.internal.ControlLines;
+
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -28,31 +29,14 @@ public final class Claims {
 
     /** The parent's task lines; its {@code cancel} lines are answered on the way, not returned. */
     public Iterator<String> tasks(Iterator<String> lines) {
-        return new Iterator<>() {
-            String next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && lines.hasNext()) {
-                    String line = lines.next();
-                    if (Wire.isCancel(line)) {
-                        cancel(Wire.readCancel(line));
-                    } else {
-                        arrived(line);
-                        next = line;
-                    }
-                }
-                return next != null;
+        return ControlLines.without(lines, line -> {
+            if (Wire.isCancel(line)) {
+                cancel(Wire.readCancel(line));
+                return true;
             }
-
-            @Override
-            public String next() {
-                if (!hasNext()) throw new NoSuchElementException();
-                String line = next;
-                next = null;
-                return line;
-            }
-        };
+            arrived(line);
+            return false;
+        });
     }
 
     /** Whether this thread may run task {@code id}: false if the parent took it back. */

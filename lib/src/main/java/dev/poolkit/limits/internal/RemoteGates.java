@@ -1,12 +1,12 @@
 package dev.poolkit.limits.internal;
 
+import dev.poolkit.internal.ControlLines;
 import dev.poolkit.limits.Gate;
 import dev.poolkit.limits.Gates;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -43,27 +43,11 @@ public final class RemoteGates implements Gates {
      */
     public Iterator<String> connect(Iterator<String> lines, Consumer<String> out) {
         toParent = out;
-        return new Iterator<>() {
-            String next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && lines.hasNext()) {
-                    String line = lines.next();
-                    if (GateWire.isGate(line)) fromParent(line);
-                    else next = line;
-                }
-                return next != null;
-            }
-
-            @Override
-            public String next() {
-                if (!hasNext()) throw new NoSuchElementException();
-                String line = next;
-                next = null;
-                return line;
-            }
-        };
+        return ControlLines.without(lines, line -> {
+            if (!GateWire.isGate(line)) return false;
+            fromParent(line);
+            return true;
+        });
     }
 
     private void fromParent(String line) {
