@@ -23,6 +23,9 @@ module dev.poolkit {
     // comes from the file name (crawler-commons-1.6.jar): crawler.commons, and Maven warns that a
     // module requiring a filename-based automodule should not be published to a public repository.
     requires crawler.commons;
+    // The run summary's latency histogram (dev.poolkit.cli.internal.RunStats). Its jar names no
+    // Automatic-Module-Name either: HdrHistogram-2.2.2.jar gives HdrHistogram.
+    requires HdrHistogram;
     requires static jdk.httpserver;
     requires static info.picocli;
 
