@@ -7,6 +7,7 @@ import dev.poolkit.Result;
 import dev.poolkit.Sink;
 import dev.poolkit.Summary;
 import dev.poolkit.cli.internal.Inputs;
+import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
 import dev.poolkit.internal.Version;
@@ -29,7 +30,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The command line every poolkit template shares, as a picocli mixin, and the run it drives:
@@ -89,6 +89,11 @@ public final class Job {
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
 
+    @Option(names = "--stats", paramLabel = "FILE",
+            description = "Also write the summary (counts, failures by kind and status, retries, bytes, latency "
+                    + "percentiles) to FILE as one JSON document, replaced atomically; written when items failed too.")
+    Path statsFile;
+
     @Option(names = "--item-timeout", paramLabel = "S", defaultValue = "0",
             description = "Deadline of one item's handler in seconds; the item fails as item-timeout and the run goes on. "
                     + "threads, async: the handler's thread is interrupted (code that ignores interrupts keeps its thread "
@@ -142,7 +147,39 @@ public final class Job {
         }
     }
 
+    /** This run's statistics, fed by {@link Progress}; null before the run starts. */
+    private volatile RunStats stats;
+    private volatile long skipped;
+
+    /**
+     * Writes the run's statistics to {@code --stats FILE}, if given, as they are now (a run still
+     * going has {@code "finished": false}). Safe to call from any thread, at any time, more than once.
+     * Returns false, after one line on stderr, if the file cannot be written.
+     */
+    boolean writeStats() {
+        RunStats now = stats;
+        if (statsFile == null || now == null) return true;
+        try {
+            now.writeJson(statsFile, spec.name(), skipped);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            // Not quiet even with -q: a file that was asked for is missing.
+            spec.commandLine().getErr().println(spec.name() + ": --stats " + statsFile + ": cannot write: " + Results.describe(e));
+            return false;
+        }
+    }
+
     private int runItems(Pool pool, Inputs inputs, long skipped, JsonLines.Writer out) throws Exception {
+        this.skipped = skipped;
+        this.stats = new RunStats();
+        try {
+            return runItems(pool, inputs, out);
+        } finally {
+            writeStats();
+        }
+    }
+
+    private int runItems(Pool pool, Inputs inputs, JsonLines.Writer out) throws Exception {
         try (DemoSite site = demo ? DemoSite.start(demoPages, demoDelay) : null) {
             if (site != null) {
                 inputs.add(site.pageUrls());
@@ -179,10 +216,12 @@ public final class Job {
                 return STDOUT_CLOSED;
             }
             summary = new Summary(summary.ok(), summary.failed() + badLines.get(), summary.millis());
+            stats.end(summary.millis());
             say(String.format(Locale.ROOT, "done: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
                     summary.total(), summary.ok(), summary.failed(), summary.millis() / 1000.0, summary.rate(),
                     skipped > 0 ? "; skipped " + skipped + " already in " + output : "",
                     output != null ? "; results in " + output : ""));
+            if (!quiet) stats.summaryLines().forEach(spec.commandLine().getErr()::println);
             return summary.failed() > 0 ? 1 : 0;
         }
     }
@@ -214,6 +253,16 @@ public final class Job {
         if (demoPages < 1) throw new UsageError("--demo-pages must be >= 1, got " + demoPages);
         if (demoDelay < 0) throw new UsageError("--demo-delay must be >= 0, got " + demoDelay);
         if (resume && overwrite) throw new UsageError("--resume and --overwrite contradict each other: pick one");
+        if (statsFile != null) {
+            Path parent = statsFile.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new UsageError("--stats " + statsFile + ": folder does not exist: " + parent + " (create it, or choose another --stats)");
+            }
+            if (Files.isDirectory(statsFile)) throw new UsageError("--stats is a folder: " + statsFile + " (give a file name)");
+            if (output != null && statsFile.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+                throw new UsageError("--stats and -o are the same file: " + statsFile + " (choose another --stats)");
+            }
+        }
         if (output != null) {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
@@ -261,8 +310,6 @@ public final class Job {
     private final class Progress implements Sink, AutoCloseable {
         private static final long EVERY_MILLIS = 5_000;
         private final Sink out;
-        private final LongAdder ok = new LongAdder();
-        private final LongAdder failed = new LongAdder();
         private final long start = System.nanoTime();
         private final Thread reporter;
 
@@ -282,7 +329,7 @@ public final class Job {
                 outputFailure = e;
                 throw e;
             }
-            (written.ok() ? ok : failed).increment();
+            stats.add(written);
             return written;
         }
 
@@ -291,9 +338,9 @@ public final class Job {
                 while (true) {
                     Thread.sleep(EVERY_MILLIS);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    long done = ok.sum() + failed.sum();
+                    long ok = stats.ok(), failed = stats.failed(), done = ok + failed;
                     say(String.format(Locale.ROOT, "%d done (%d ok, %d failed) in %.0f s, %.0f/s",
-                            done, ok.sum(), failed.sum(), seconds, done / seconds));
+                            done, ok, failed, seconds, done / seconds));
                 }
             } catch (InterruptedException stop) {
                 // the run is over

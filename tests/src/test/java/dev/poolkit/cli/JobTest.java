@@ -1,5 +1,7 @@
 package dev.poolkit.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.poolkit.AsyncPool;
 import dev.poolkit.Fields;
 import dev.poolkit.JsonLines;
@@ -312,6 +314,134 @@ class JobTest {
         } finally {
             Fetcher.setShared(before);
         }
+    }
+
+    @Command(name = "stats-job")
+    static class Fetching implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(ThreadPool.of(4, url -> {
+                Page page = Fetcher.shared().get(url);
+                return Fields.of("status", page.status(), "bytes", page.bytes(), "attempts", page.attempts());
+            }));
+        }
+    }
+
+    static Run runFetching(String... args) {
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new Fetching());
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), err.toString());
+    }
+
+    @Test
+    void summaryAndStatsFileCountFailuresByKindAndStatusExactlyAsTheRecordsDo(@TempDir Path dir) throws Exception {
+        Fetcher before = Fetcher.shared();
+        try (var site = DemoSite.start(5, 0)) {
+            Path out = dir.resolve("out.jsonl");
+            Path statsFile = dir.resolve("stats.json");
+            var items = new java.util.ArrayList<String>(site.pageUrls());
+            items.addAll(List.of(site.url() + "/missing/1", site.url() + "/missing/2", site.url() + "/missing/3",
+                    site.url() + "/fault/flaky/k1/1", site.url() + "/fault/flaky/k2/1", "not a url"));
+            var args = new java.util.ArrayList<>(List.of("-o", out.toString(), "--stats", statsFile.toString(), "--backoff", "0"));
+            args.addAll(items);
+
+            Run run = runFetching(args.toArray(String[]::new));
+
+            assertEquals(1, run.exitCode(), run.stderr());
+            var records = recordsByItem(out).values();
+            assertEquals(items.size(), records.size());
+            Map<String, Long> byKind = records.stream().filter(r -> r.get("ok").equals(false))
+                    .collect(Collectors.groupingBy(r -> (String) r.get("errorKind"), Collectors.counting()));
+            Map<String, Long> byStatus = records.stream().filter(r -> r.get("ok").equals(false) && r.get("status") != null)
+                    .collect(Collectors.groupingBy(r -> String.valueOf(r.get("status")), Collectors.counting()));
+            long retries = records.stream().mapToLong(r -> ((Number) r.get("attempts")).longValue() - 1).sum();
+            long bytes = records.stream().filter(r -> r.get("bytes") != null).mapToLong(r -> ((Number) r.get("bytes")).longValue()).sum();
+            assertEquals(Map.of("http", 3L, "bad-url", 1L), byKind, "the test's own premise");
+            assertEquals(2, retries, "the test's own premise: each flaky page once");
+
+            Map<String, Object> stats = new ObjectMapper().readValue(statsFile.toFile(), new TypeReference<>() {});
+            assertEquals(true, stats.get("finished"));
+            assertEquals(items.size(), stats.get("items"));
+            assertEquals(items.size() - 4, stats.get("ok"));
+            assertEquals(4, stats.get("failed"));
+            assertEquals(toInts(byKind), stats.get("failedByKind"));
+            assertEquals(toInts(byStatus), stats.get("failedByStatus"));
+            assertEquals(Map.of("404", 3), stats.get("failedByStatus"));
+            assertEquals((int) retries, stats.get("retries"));
+            assertEquals(bytes, ((Number) stats.get("bytes")).longValue());
+            @SuppressWarnings("unchecked")
+            var latency = (Map<String, Object>) stats.get("latencyMillis");
+            long maxMillis = records.stream().mapToLong(r -> ((Number) r.get("millis")).longValue()).max().orElseThrow();
+            assertEquals(items.size(), latency.get("count"));
+            assertEquals(maxMillis, ((Number) latency.get("max")).longValue());
+
+            List<String> lines = run.stderr().lines().toList();
+            assertTrue(lines.get(0).startsWith("stats-job: done: 11 items, 7 ok, 4 failed in "), run.stderr());
+            assertEquals("  failed by kind: http 3, bad-url 1", lines.get(1), run.stderr());
+            assertEquals("  by status: 404 3", lines.get(2), run.stderr());
+            assertEquals("  retries: 2, bytes: " + (bytes < 1024 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0)),
+                    lines.get(3), run.stderr());
+            assertTrue(lines.get(4).matches("  latency ms: p50 \\d+, p95 \\d+, p99 \\d+, max " + maxMillis), run.stderr());
+            assertEquals(5, lines.size(), run.stderr());
+        } finally {
+            Fetcher.setShared(before);
+        }
+    }
+
+    static Map<String, Integer> toInts(Map<String, Long> counts) {
+        return counts.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().intValue()));
+    }
+
+    @Test
+    void quietPrintsNoSummaryButStillWritesTheStatsFile(@TempDir Path dir) throws Exception {
+        Path stats = dir.resolve("stats.json");
+
+        Run run = run("-q", "--stats", stats.toString(), "-o", dir.resolve("out.jsonl").toString(), "a", "fail-1");
+
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertEquals("", run.stderr());
+        Map<String, Object> read = new ObjectMapper().readValue(stats.toFile(), new TypeReference<>() {});
+        assertEquals(Map.of("handler", 1), read.get("failedByKind"));
+        assertEquals(2, read.get("items"));
+    }
+
+    @Test
+    void statsFileIsWrittenWhenStdoutClosesUnderTheRun(@TempDir Path dir) throws Exception {
+        Path stats = dir.resolve("stats.json");
+        var closed = new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) {
+            @Override
+            public boolean checkError() {
+                return true;
+            }
+        };
+        java.io.PrintStream stdout = System.out;
+        Run run;
+        System.setOut(closed);
+        try {
+            run = run("--stats", stats.toString(), "a", "b", "c");
+        } finally {
+            System.setOut(stdout);
+        }
+
+        assertEquals(Job.STDOUT_CLOSED, run.exitCode(), run.stderr());
+        Map<String, Object> read = new ObjectMapper().readValue(stats.toFile(), new TypeReference<>() {});
+        assertEquals(false, read.get("finished"), read::toString);
+    }
+
+    @Test
+    void statsInAMissingFolderIsAUsageErrorBeforeAnyWork(@TempDir Path dir) {
+        int handledBefore = HANDLED.get();
+
+        Run run = run("--stats", dir.resolve("no/such/stats.json").toString(), "a");
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertEquals("test-job: --stats " + dir.resolve("no/such/stats.json") + ": folder does not exist: "
+                + dir.resolve("no/such") + " (create it, or choose another --stats)\n", run.stderr());
+        assertEquals(handledBefore, HANDLED.get());
     }
 
     @Test
