@@ -10,7 +10,6 @@ import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
-import dev.poolkit.internal.Version;
 import dev.poolkit.internal.engine.Results;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -362,15 +361,18 @@ public final class Job {
 
     /**
      * A picocli command line for a template's command: usage and input errors as one line on
-     * stderr with exit code 2, {@code --version} showing poolkit's version, and any other error
-     * as one line with exit code 1 (set {@code POOLKIT_DEBUG=1} for the stack trace).
+     * stderr with exit code 2 (a mistyped option with picocli's suggestion), {@code --help} with
+     * the options under headings (the command's own first), exit codes and examples,
+     * {@code --version} showing poolkit's, JBang's and Java's versions, and any other error as
+     * one line with exit code 1 (set {@code POOLKIT_DEBUG=1} for the stack trace).
      */
     public static CommandLine commandLine(Object command) {
         var cli = new CommandLine(command);
-        cli.getCommandSpec().versionProvider(() -> new String[]{"poolkit " + Version.POOLKIT});
+        Usage.configure(cli);
         cli.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
+            String suggestion = e instanceof CommandLine.UnmatchedArgumentException u ? Usage.didYouMean(u) : "";
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + suggestion + " (see --help)");
             return CommandLine.ExitCode.USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -492,4 +492,101 @@ class JobTest {
         assertTrue(help.contains("--retries=N"), help);
         assertTrue(help.contains("(default: 2)"), help);
     }
+
+    /** Like a template: its own option, standard help options, options not sorted. */
+    @Command(name = "like-async", mixinStandardHelpOptions = true, sortOptions = false, description = "Does things.")
+    static class LikeTemplate implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @CommandLine.Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "4", description = "Items at once.")
+        int concurrency;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    record Output(int exitCode, String stdout, String stderr) {}
+
+    static Output runLikeTemplate(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new LikeTemplate());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Output(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void helpGroupsOptionsUnderHeadingsTheCommandsOwnFirstThenExitCodesAndExamples() {
+        Output run = runLikeTemplate("--help");
+        String help = run.stdout();
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(help.startsWith("Usage: like-async [OPTIONS] [ITEM...]"), help);
+        List<String> inOrder = List.of("\nOptions:\n  -c, --concurrency=N", "-h, --help", "-V, --version",
+                "\nInput and output:\n  -i, --input=FILE", "--demo-delay=MS",
+                "\nRun control:\n  -q, --quiet", "--item-timeout=S",
+                "\nHTTP:\n      --timeout=S", "--header=",
+                "\nLimits and retries:\n      --per-host=N", "--retry-after-cap=S",
+                "\nExit codes:\n  0 ", "  1 ", "  2 ", "  130 ", "  141 ",
+                "\nExamples:\n", "like-async -i urls.txt -o results.jsonl", "like-async --demo");
+        String unix = help.replace(System.lineSeparator(), "\n");
+        int at = 0;
+        for (String part : inOrder) {
+            int found = unix.indexOf(part, at);
+            assertTrue(found >= 0, "'" + part + "' after offset " + at + " in:\n" + help);
+            at = found + part.length();
+        }
+        assertTrue(unix.substring(at).lines().count() <= 1, "the examples end the help:\n" + help);
+        // Every option is shown once: none is lost or repeated by the headings.
+        assertEquals(1, unix.split("--max-bytes=N", -1).length - 1, help);
+    }
+
+    @Test
+    void misspeltOptionGetsPicocliSuggestionOnOneLineAndExitTwo() {
+        Output run = runLikeTemplate("--timout", "3", "a");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("like-async: Unknown option: '--timout' (did you mean --timeout?) (see --help)", run.stderr().strip());
+    }
+
+    @Test
+    void severalSuggestionsComeNearestFirst() {
+        Output run = runLikeTemplate("--concurency=3", "a");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("like-async: Unknown option: '--concurency=3' (did you mean --concurrency or --connect-timeout?) (see --help)",
+                run.stderr().strip());
+    }
+
+    @Test
+    void unknownOptionWithNoNearNameHasNoSuggestion() {
+        Output run = runLikeTemplate("--bogus");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("like-async: Unknown option: '--bogus' (see --help)", run.stderr().strip());
+    }
+
+    @Test
+    void versionNamesPoolkitJBangAndJava() {
+        Output run = runLikeTemplate("--version");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        List<String> lines = run.stdout().lines().toList();
+        assertEquals(3, lines.size(), run.stdout());
+        assertTrue(lines.get(0).matches("poolkit \\d+\\.\\d+\\.\\d+.*"), run.stdout());
+        String jbang = System.getenv(Usage.JBANG_VERSION_ENV);
+        assertEquals(jbang == null ? "JBang: unknown (not started by poolkit's ./jbang)" : "JBang " + jbang, lines.get(1));
+        assertEquals("Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")", lines.get(2));
+    }
+
+    @Test
+    void versionShowsJBangsVersionWhenTheWrapperGaveIt() {
+        assertEquals("JBang 0.132.1", Usage.versionLines("0.132.1")[1]);
+        assertEquals("JBang: unknown (not started by poolkit's ./jbang)", Usage.versionLines(null)[1]);
+        assertEquals("JBang: unknown (not started by poolkit's ./jbang)", Usage.versionLines(" ")[1]);
+    }
 }
