@@ -49,6 +49,11 @@ record Command(int exitCode, String stdout, String stderr) {
         return stderr.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
     }
 
+    /** The summary's first line ({@code NAME: done: ...}); the lines under it give the breakdown. */
+    String doneLine() {
+        return errorLines().stream().filter(l -> l.contains(": done: ")).reduce((a, b) -> b).orElse("");
+    }
+
     @Override
     public String toString() {
         return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;

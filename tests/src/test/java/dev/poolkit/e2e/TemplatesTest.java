@@ -62,7 +62,7 @@ class TemplatesTest {
                 "--timeout", "20", "--max-redirects", "3", "--header", "X-Scraper: e2e");
 
         assertEquals(1, run.exitCode(), run::toString);
-        assertTrue(run.errorLines().getLast().startsWith("MyScraper: done: 7 items, 3 ok, 4 failed in "), run::toString);
+        assertTrue(run.doneLine().startsWith("MyScraper: done: 7 items, 3 ok, 4 failed in "), run::toString);
         Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 7);
         assertOk(byItem.get(page1), "Demo page 1");
         assertEquals(page1, byItem.get(page1).get("finalUrl"));
@@ -196,15 +196,15 @@ class TemplatesTest {
         Command resumed = Command.jbang(dir, null, script, "-i", "u.txt", "-o", "out.jsonl", "-p", "1", "--resume");
 
         assertEquals(1, run.exitCode(), run::toString);
-        assertTrue(run.errorLines().getLast().startsWith("processes: done: 3 items, 2 ok, 1 failed"), run::toString);
+        assertTrue(run.doneLine().startsWith("processes: done: 3 items, 2 ok, 1 failed"), run::toString);
         assertOk(byItem.get(page1), "Demo page 1");
         assertOk(byItem.get(page2), "Demo page 2");
         Map<String, Object> bad = byItem.get("caf\uFFFD");
         assertFailed(bad, null, "line 3 of u.txt is not valid UTF-8 (byte 0xE9 at byte 4 of the line)");
         assertEquals("bad-input", bad.get("errorKind"), bad::toString);
         assertEquals(0, resumed.exitCode(), resumed::toString);
-        assertTrue(resumed.errorLines().getLast().startsWith("processes: done: 0 items, 0 ok, 0 failed"), resumed::toString);
-        assertTrue(resumed.errorLines().getLast().contains("skipped 3 already in out.jsonl"), resumed::toString);
+        assertTrue(resumed.doneLine().startsWith("processes: done: 0 items, 0 ok, 0 failed"), resumed::toString);
+        assertTrue(resumed.doneLine().contains("skipped 3 already in out.jsonl"), resumed::toString);
         recordsByItem(dir.resolve("out.jsonl"), 3);
     }
 
