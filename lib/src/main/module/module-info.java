@@ -17,6 +17,8 @@ module dev.poolkit {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.datatype.jdk8;
+    // Csv: --format csv, quoted as RFC 4180 says.
+    requires com.fasterxml.jackson.dataformat.csv;
     // Page.document() and select() hand out jsoup's types.
     requires transitive org.jsoup;
     // Robots parses robots.txt with it. Its jar names no Automatic-Module-Name, so its module name

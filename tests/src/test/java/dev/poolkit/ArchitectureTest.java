@@ -58,7 +58,7 @@ class ArchitectureTest {
             "dev.poolkit.e2e");       // tests that run the templates through ./jbang
 
     static final String[] FRONT_DOORS = {"dev.poolkit.Pool", "dev.poolkit.ThreadPool", "dev.poolkit.AsyncPool",
-            "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite",
+            "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.Csv", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite",
             "dev.poolkit.crawl.LocalFrontier", "dev.poolkit.crawl.Robots"};
 
     static String roomOf(String pkg) {

@@ -1,5 +1,6 @@
 package dev.poolkit.cli;
 
+import dev.poolkit.Csv;
 import dev.poolkit.JsonLines;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
@@ -7,6 +8,7 @@ import dev.poolkit.Result;
 import dev.poolkit.Sink;
 import dev.poolkit.Summary;
 import dev.poolkit.cli.internal.Inputs;
+import dev.poolkit.cli.internal.Output;
 import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
@@ -64,8 +66,23 @@ public final class Job {
     String input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write one JSON line per item to FILE (default: stdout).")
+            description = "Write one record per item to FILE (default: stdout).")
     Path output;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "jsonl or csv (default: csv when -o ends in .csv, else jsonl). csv: a header of item, ok, status, "
+                    + "error, errorKind, millis, the first record's handler fields, then fields: a JSON object of any "
+                    + "other handler fields. --resume reads jsonl only.")
+    String format;
+
+    @Option(names = "--ordered",
+            description = "Write the records in input order, not as items finish. At most " + ORDER_BOUND + " records wait "
+                    + "for a slow item; past that, it loses its turn: they are written, in order, and its record when it "
+                    + "finishes (one warning on stderr says so). Nothing blocks, and memory stays bounded.")
+    boolean ordered;
+
+    /** Records {@code --ordered} keeps waiting for a slow item, at most. */
+    static final int ORDER_BOUND = 10_000;
 
     @Option(names = "--resume",
             description = "Skip the items already recorded in the output file, and append to it.")
@@ -138,7 +155,7 @@ public final class Job {
 
     private int runItems(Pool pool) throws Exception {
         check();
-        try (JsonLines.Writer out = openOutput()) {
+        try (Output out = openOutput()) {
             var inputs = new Inputs(items, input);
             long skipped = 0;
             if (output != null && resume && Files.exists(output)) skipped = inputs.skipRecordedIn(output);
@@ -168,7 +185,7 @@ public final class Job {
         }
     }
 
-    private int runItems(Pool pool, Inputs inputs, long skipped, JsonLines.Writer out) throws Exception {
+    private int runItems(Pool pool, Inputs inputs, long skipped, Output out) throws Exception {
         this.skipped = skipped;
         this.stats = new RunStats();
         try {
@@ -178,7 +195,7 @@ public final class Job {
         }
     }
 
-    private int runItems(Pool pool, Inputs inputs, JsonLines.Writer out) throws Exception {
+    private int runItems(Pool pool, Inputs inputs, Output out) throws Exception {
         try (DemoSite site = demo ? DemoSite.start(demoPages, demoDelay) : null) {
             if (site != null) {
                 inputs.add(site.pageUrls());
@@ -190,6 +207,7 @@ public final class Job {
             var read = new AtomicLong();
             Iterator<String> counted = inputs.iterator(bad -> {
                 badLines.incrementAndGet();
+                out.expect(bad.item());
                 progress.write(bad);
             });
             Summary summary;
@@ -203,6 +221,7 @@ public final class Job {
                     @Override
                     public String next() {
                         String item = counted.next();
+                        out.expect(item);
                         read.incrementAndGet();
                         return item;
                     }
@@ -226,12 +245,19 @@ public final class Job {
     }
 
     /** The records' output, opened before any item is read: one that cannot be is a usage error. */
-    private JsonLines.Writer openOutput() {
+    private Output openOutput() {
+        Output out = openWriter();
+        // Not quiet even with -q: the file is not in the order that was asked for.
+        return ordered ? out.ordered(ORDER_BOUND, line -> spec.commandLine().getErr().println(spec.name() + ": " + line)) : out;
+    }
+
+    private Output openWriter() {
+        boolean csv = format().equals("csv");
         // System.out, not a stream of our own on fd 1: a handler's prints and the records keep
         // sharing one buffer and one lock. The writer asks it for errors after every line.
-        if (output == null) return JsonLines.writer(System.out);
+        if (output == null) return csv ? output(Csv.writer(System.out)) : output(JsonLines.writer(System.out));
         try {
-            return JsonLines.writer(output, resume);
+            return csv ? output(Csv.writer(output)) : output(JsonLines.writer(output, resume));
         } catch (AccessDeniedException e) {
             throw new UsageError("-o " + output + ": permission denied (choose a folder you can write to, or another -o)");
         } catch (FileSystemException e) {
@@ -242,7 +268,30 @@ public final class Job {
         }
     }
 
+    private static Output output(JsonLines.Writer writer) {
+        return Output.of(writer, writer::lines);
+    }
+
+    private static Output output(Csv.Writer writer) {
+        return Output.of(writer, writer::lines);
+    }
+
+    /** {@code --format}, or csv for an {@code -o} ending in .csv, else jsonl. */
+    private String format() {
+        if (format != null) return format;
+        boolean csvFile = output != null && output.getFileName() != null
+                && output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+        return csvFile ? "csv" : "jsonl";
+    }
+
     private void check() {
+        if (format != null && !format.equals("jsonl") && !format.equals("csv")) {
+            throw new UsageError("--format must be jsonl or csv, got " + format);
+        }
+        // Resuming reads the items back from the output, as JSON Lines.
+        if (resume && format().equals("csv")) {
+            throw new UsageError("--resume reads JSON Lines only, not csv (resume with --format jsonl output, or start a new csv file)");
+        }
         if (items.isEmpty() && input == null && !demo) {
             throw new UsageError("no items: give them as arguments, with -i FILE (- for stdin), or try --demo");
         }

@@ -589,4 +589,92 @@ class JobTest {
         assertEquals("JBang: unknown (not started by poolkit's ./jbang)", Usage.versionLines(null)[1]);
         assertEquals("JBang: unknown (not started by poolkit's ./jbang)", Usage.versionLines(" ")[1]);
     }
+
+    @Test
+    void anOutputEndingInCsvIsCsvWithAHeaderOfTheRecordsColumns(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.csv");
+
+        Run run = run("-q", "-o", out.toString(), "a, \"b\"", "c");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("item,ok,status,error,errorKind,millis,upper,fields", lines.get(0));
+        List<Map<String, String>> rows;
+        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = new com.fasterxml.jackson.dataformat.csv.CsvMapper()
+                .readerForMapOf(String.class).with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
+                .readValues(out.toFile())) {
+            rows = it.readAll();
+        }
+        assertEquals(Map.of("a, \"b\"", "A, \"B\"", "c", "C"),
+                rows.stream().collect(Collectors.toMap(r -> r.get("item"), r -> r.get("upper"))));
+    }
+
+    @Test
+    void formatJsonlOverridesTheCsvExtensionAndAnUnknownFormatIsAUsageError(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.csv");
+        assertEquals(0, run("-q", "--format", "jsonl", "-o", out.toString(), "a").exitCode());
+        assertTrue(Files.readString(out).startsWith("{"), () -> readQuietly(out));
+
+        Run bad = run("-q", "--format", "xml", "-o", dir.resolve("x.out").toString(), "a");
+        assertEquals(2, bad.exitCode());
+        assertEquals("test-job: --format must be jsonl or csv, got xml\n", bad.stderr());
+    }
+
+    @Test
+    void resumeWithCsvIsAUsageError(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.csv");
+        Files.writeString(out, "item,ok\na,true\n");
+        int before = HANDLED.get();
+
+        Run run = run("-q", "--resume", "-o", out.toString(), "a", "b");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().startsWith("test-job: --resume reads JSON Lines only, not csv"), run.stderr());
+        assertEquals(before, HANDLED.get());
+        assertEquals("item,ok\na,true\n", Files.readString(out));
+    }
+
+    @Command(name = "slow-first-job")
+    static class SlowFirst implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(ThreadPool.of(4, item -> {
+                Thread.sleep(item.equals("slow") ? 300 : 3); // the work itself: one item 100x slower
+                return Fields.of("n", item);
+            }));
+        }
+    }
+
+    @Test
+    void orderedWritesInputOrderWhenOneItemIsAHundredTimesSlowerThanTheRest(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        List<String> items = new java.util.ArrayList<>(List.of("slow"));
+        for (int i = 0; i < 60; i++) items.add("i" + i);
+        items.add(30, "slow"); // a repeated item keeps both of its places
+        var err = new StringWriter();
+        CommandLine cli = Job.commandLine(new SlowFirst());
+        cli.setErr(new PrintWriter(err, true));
+        var args = new java.util.ArrayList<>(List.of("-q", "--ordered", "-o", out.toString()));
+        args.addAll(items);
+
+        assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
+
+        List<String> written;
+        try (var lines = JsonLines.read(out)) {
+            written = lines.map(r -> (String) r.get("item")).toList();
+        }
+        assertEquals(items, written);
+        assertEquals("", err.toString());
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
 }
