@@ -49,6 +49,11 @@ record Command(int exitCode, String stdout, String stderr) {
         return stderr.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
     }
 
+    /** The summary's first line, "NAME: done: ...", wherever progress lines and the summary's others put it; or "". */
+    String doneLine() {
+        return errorLines().stream().filter(l -> l.contains(": done: ")).findFirst().orElse("");
+    }
+
     @Override
     public String toString() {
         return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a user does: scaffold each template with {@code jbang init} into a fresh folder, run it
@@ -62,7 +63,7 @@ class TemplatesTest {
                 "--timeout", "20", "--max-redirects", "3", "--header", "X-Scraper: e2e");
 
         assertEquals(1, run.exitCode(), run::toString);
-        assertTrue(run.errorLines().getLast().startsWith("MyScraper: done: 7 items, 3 ok, 4 failed in "), run::toString);
+        assertTrue(run.doneLine().startsWith("MyScraper: done: 7 items, 3 ok, 4 failed in "), run::toString);
         Map<String, Map<String, Object>> byItem = recordsByItem(dir.resolve("out.jsonl"), 7);
         assertOk(byItem.get(page1), "Demo page 1");
         assertEquals(page1, byItem.get(page1).get("finalUrl"));
@@ -117,6 +118,33 @@ class TemplatesTest {
         assertEquals(7, records.size(), run::toString);
         assertTrue(records.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok"))), run::toString);
         assertTrue(run.stderr().contains("done: 7 items, 7 ok, 0 failed"), run::toString);
+    }
+
+    @Test
+    void onATerminalProgressIsOneLineRedrawnWithTotalPercentBarAndEta(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "no script(1) here to give the run a pseudo-terminal");
+        // script(1) runs the command on a pseudo-terminal and copies all it shows: stdout and stderr.
+        // COLUMNS: script's terminal has no size when the test's stdout is not a terminal.
+        String command = "COLUMNS=120 '" + Command.JBANG + "' '" + Command.ROOT.resolve("templates/async.java") + "' --demo --demo-pages 40 --demo-delay 50 -c 2 -o out.jsonl";
+
+        Command run = Command.run(dir, null, List.of("/usr/bin/script", "-qfec", command, "/dev/null"));
+
+        assertEquals(0, run.exitCode(), run::toString);
+        String screen = run.stdout();
+        assertTrue(screen.contains("\033[K\rasync: "), run::toString);
+        assertTrue(screen.contains("\rasync: 40/40 100% [##########] 40 ok, 0 failed, 0 in flight, "), run::toString);
+        assertTrue(screen.matches("(?s).*\rasync: [ \\d]\\d/40 +\\d+% \\[#*-+\\] .*, ETA [?\\d].*"), run::toString);
+        // The last redraw is ended before the summary starts on a line of its own.
+        assertTrue(screen.matches("(?s).*ETA 0:00\033\\[K\r?\n.*async: done: 40 items, 40 ok, 0 failed.*"), run::toString);
+        assertEquals(40, recordsByItem(dir.resolve("out.jsonl"), 40).size());
+    }
+
+    @Test
+    void offATerminalNoLineIsRedrawn() throws Exception {
+        Command run = Command.jbang(Command.ROOT, null, "async@.", "--demo", "--demo-pages", "3", "--demo-delay", "5");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(!run.stderr().contains("\r") && !run.stderr().contains("\033"), run::toString);
     }
 
     @Test
@@ -196,15 +224,15 @@ class TemplatesTest {
         Command resumed = Command.jbang(dir, null, script, "-i", "u.txt", "-o", "out.jsonl", "-p", "1", "--resume");
 
         assertEquals(1, run.exitCode(), run::toString);
-        assertTrue(run.errorLines().getLast().startsWith("processes: done: 3 items, 2 ok, 1 failed"), run::toString);
+        assertTrue(run.doneLine().startsWith("processes: done: 3 items, 2 ok, 1 failed"), run::toString);
         assertOk(byItem.get(page1), "Demo page 1");
         assertOk(byItem.get(page2), "Demo page 2");
         Map<String, Object> bad = byItem.get("caf\uFFFD");
         assertFailed(bad, null, "line 3 of u.txt is not valid UTF-8 (byte 0xE9 at byte 4 of the line)");
         assertEquals("bad-input", bad.get("errorKind"), bad::toString);
         assertEquals(0, resumed.exitCode(), resumed::toString);
-        assertTrue(resumed.errorLines().getLast().startsWith("processes: done: 0 items, 0 ok, 0 failed"), resumed::toString);
-        assertTrue(resumed.errorLines().getLast().contains("skipped 3 already in out.jsonl"), resumed::toString);
+        assertTrue(resumed.doneLine().startsWith("processes: done: 0 items, 0 ok, 0 failed"), resumed::toString);
+        assertTrue(resumed.doneLine().contains("skipped 3 already in out.jsonl"), resumed::toString);
         recordsByItem(dir.resolve("out.jsonl"), 3);
     }
 
