@@ -8,7 +8,9 @@ import dev.poolkit.Result;
 import dev.poolkit.Sink;
 import dev.poolkit.Summary;
 import dev.poolkit.cli.internal.Inputs;
+import dev.poolkit.cli.internal.ItemCount;
 import dev.poolkit.cli.internal.Output;
+import dev.poolkit.cli.internal.ProgressLine;
 import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
@@ -104,6 +106,19 @@ public final class Job {
 
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
+
+    @Option(names = "--progress-every", paramLabel = "S", defaultValue = "5",
+            description = "When stderr is not a terminal, a progress line every S seconds, the first after 1 s "
+                    + "(default: ${DEFAULT-VALUE}). On a terminal, one line is redrawn in place instead.")
+    void progressEvery(double seconds) {
+        if (!(seconds >= 0.1 && seconds <= 86_400)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--progress-every must be between 0.1 and 86400 seconds, got " + seconds);
+        }
+        progressEvery = seconds;
+    }
+
+    private double progressEvery = 5;
 
     @Option(names = "--stats", paramLabel = "FILE",
             description = "Also write the summary (counts, failures by kind and status, retries, bytes, latency "
@@ -201,10 +216,10 @@ public final class Job {
                 inputs.add(site.pageUrls());
                 say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
             }
-            var progress = new Progress(out);
             // A line that is not valid UTF-8 is recorded here, not run: the pool never sees it.
             var badLines = new AtomicLong();
             var read = new AtomicLong();
+            var progress = new Progress(out, read, badLines);
             Iterator<String> counted = inputs.iterator(bad -> {
                 badLines.incrementAndGet();
                 out.expect(bad.item());
@@ -352,18 +367,37 @@ public final class Job {
     }
 
     /**
-     * Counts results as the output wrote them, and says how far along the run is every few
-     * seconds, so a long run is never silent.
+     * Counts results as the output wrote them, and says how far along the run is, so that a long
+     * run is never silent. On a terminal (the wrapper sets {@code POOLKIT_STDERR_TTY=1} when stderr
+     * is one: Java cannot tell for stderr by itself), one line redrawn in place five times a
+     * second; else a plain line after 1 s, then every {@code --progress-every} seconds. The
+     * lines are drawn on a thread of their own from counters the run keeps anyway: the items'
+     * path pays nothing for them.
      */
     private final class Progress implements Sink, AutoCloseable {
-        private static final long EVERY_MILLIS = 5_000;
+        private static final long REDRAW_MILLIS = 200;
         private final Sink out;
+        private final AtomicLong read;
+        private final AtomicLong badLines;
         private final long start = System.nanoTime();
+        private final boolean terminal = "1".equals(System.getenv("POOLKIT_STDERR_TTY"));
+        /** Items this run will process, -1 until known: a file's lines are counted in the background. */
+        private volatile long total = -1;
         private final Thread reporter;
+        private boolean drawn; // by the reporter; read after joining it
 
-        Progress(Sink out) {
+        Progress(Sink out, AtomicLong read, AtomicLong badLines) {
             this.out = out;
-            this.reporter = quiet ? null : Thread.ofPlatform().daemon().name("progress").start(this::report);
+            this.read = read;
+            this.badLines = badLines;
+            if (quiet) {
+                reporter = null;
+                return;
+            }
+            long known = items.size() + (demo ? demoPages : 0) - skipped;
+            if (input == null) total = Math.max(0, known);
+            else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
+            reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);
         }
 
         private volatile RuntimeException outputFailure;
@@ -381,23 +415,64 @@ public final class Job {
             return written;
         }
 
+        private ProgressLine now() {
+            long ok = stats.ok(), failed = stats.failed();
+            long inFlight = Math.max(0, read.get() + badLines.get() - ok - failed);
+            return new ProgressLine(ok, failed, inFlight, total, (System.nanoTime() - start) / 1e9);
+        }
+
+        /** Plain lines at 1 s, then at every multiple of --progress-every. */
         private void report() {
+            long every = Math.round(progressEvery * 1e9);
+            long next = Math.min(1_000_000_000L, every);
             try {
                 while (true) {
-                    Thread.sleep(EVERY_MILLIS);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    long ok = stats.ok(), failed = stats.failed(), done = ok + failed;
-                    say(String.format(Locale.ROOT, "%d done (%d ok, %d failed) in %.0f s, %.0f/s",
-                            done, ok, failed, seconds, done / seconds));
+                    long wait = next - (System.nanoTime() - start);
+                    if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    spec.commandLine().getErr().println(now().plain(spec.name()));
+                    next = (next / every + 1) * every;
                 }
             } catch (InterruptedException stop) {
                 // the run is over
             }
         }
 
+        private int columns = 80; // the reporter's
+
+        private void redraw() {
+            columns = ProgressLine.terminalColumns();
+            try {
+                while (true) {
+                    Thread.sleep(REDRAW_MILLIS);
+                    draw();
+                }
+            } catch (InterruptedException stop) {
+                // the run is over
+            }
+        }
+
+        private void draw() {
+            PrintWriter err = spec.commandLine().getErr();
+            // Carriage return, the line, then erase what a longer line before it left.
+            err.print("\r" + now().terminal(spec.name(), columns) + "\033[K");
+            err.flush();
+            drawn = true;
+        }
+
         @Override
         public void close() {
-            if (reporter != null) reporter.interrupt();
+            if (reporter == null) return;
+            reporter.interrupt();
+            try {
+                reporter.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // The last state, and the line ended: the summary starts on a line of its own.
+            if (drawn) {
+                draw();
+                spec.commandLine().getErr().println();
+            }
         }
     }
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-import java.lang.reflect.Field;
+import java.lang.reflect.Member;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -92,7 +92,7 @@ final class Usage {
     }
 
     private static Section sectionOf(OptionSpec o) {
-        Class<?> declaredIn = o.userObject() instanceof Field f ? f.getDeclaringClass() : null;
+        Class<?> declaredIn = o.userObject() instanceof Member m ? m.getDeclaringClass() : null; // a field or a setter
         if (declaredIn == FetchOptions.class) return Section.HTTP;
         if (declaredIn == LimitOptions.class) return Section.LIMITS;
         if (declaredIn == Job.class) return INPUT_AND_OUTPUT.contains(o.longestName()) ? Section.INPUT_AND_OUTPUT : Section.RUN_CONTROL;

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -676,5 +677,81 @@ class JobTest {
         } catch (java.io.IOException e) {
             return e.toString();
         }
+    }
+
+    /** The item "hold" of the Held handler waits for this; each test sets its own. */
+    static volatile CountDownLatch release = new CountDownLatch(0);
+
+    @Command(name = "held-job")
+    static class Held implements Callable<Integer> {
+        @Mixin
+        Job job;
+
+        @Override
+        public Integer call() throws Exception {
+            return job.run(ThreadPool.of(2, item -> {
+                if (item.equals("hold")) release.await();
+                return Fields.of("item", item);
+            }));
+        }
+    }
+
+    /** Runs Held with {@code args} on a thread of its own; the item "hold" waits for {@code release}. */
+    static Thread runHeld(StringWriter err, AtomicInteger exit, String... args) {
+        release = new CountDownLatch(1);
+        CommandLine cli = Job.commandLine(new Held());
+        cli.setErr(new PrintWriter(err, true));
+        return Thread.ofPlatform().name("held-job").start(() -> exit.set(cli.execute(args)));
+    }
+
+    @Test
+    void plainProgressLineComesAfterOneSecondWithTotalPercentInFlightAndEta(@TempDir Path dir) throws Exception {
+        assumeFalse("1".equals(System.getenv("POOLKIT_STDERR_TTY")), "stderr is a terminal here");
+        var err = new StringWriter();
+        var exit = new AtomicInteger(-1);
+        long start = System.nanoTime();
+        Thread run = runHeld(err, exit, "--progress-every", "1", "-o", dir.resolve("out.jsonl").toString(), "a", "hold");
+        try {
+            long deadline = start + 5_000_000_000L;
+            while (!err.toString().contains("held-job: 1 done") && System.nanoTime() < deadline) Thread.sleep(10);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String line = err.toString().lines().filter(l -> l.startsWith("held-job: 1 done")).findFirst().orElseThrow(() -> new AssertionError("no progress line: " + err));
+
+            assertTrue(seconds >= 0.9 && seconds < 2.5, seconds + " s: " + err);
+            assertTrue(line.startsWith("held-job: 1 done (1 ok, 0 failed) in "), line);
+            assertTrue(line.contains(", 1 in flight; 50% of 2, ETA "), line);
+        } finally {
+            release.countDown();
+            run.join();
+        }
+        assertEquals(0, exit.get(), err.toString());
+    }
+
+    @Test
+    void progressEveryOutOfRangeIsAUsageError() {
+        Run run = run("--progress-every", "0", "a");
+
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertEquals("test-job: --progress-every must be between 0.1 and 86400 seconds, got 0.0 (see --help)", run.stderr().strip());
+    }
+
+    @Test
+    void quietPrintsNoProgressLine(@TempDir Path dir) throws Exception {
+        var err = new StringWriter();
+        var exit = new AtomicInteger(-1);
+        Path out = dir.resolve("out.jsonl");
+        Thread run = runHeld(err, exit, "-q", "--progress-every", "0.1", "-o", out.toString(), "a", "hold");
+        try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((!Files.exists(out) || Files.size(out) == 0) && System.nanoTime() < deadline) Thread.sleep(10);
+            // Not a wait for concurrency but for time to pass: a line would come at 0.1 s and 1 s.
+            Thread.sleep(1_300);
+            assertEquals("", err.toString());
+        } finally {
+            release.countDown();
+            run.join();
+        }
+        assertEquals(0, exit.get(), err.toString());
+        assertEquals("", err.toString());
     }
 }

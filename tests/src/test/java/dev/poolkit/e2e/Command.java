@@ -49,9 +49,9 @@ record Command(int exitCode, String stdout, String stderr) {
         return stderr.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
     }
 
-    /** The summary's first line ({@code NAME: done: ...}); the lines under it give the breakdown. */
+    /** The summary's first line, "NAME: done: ...", wherever progress lines and the summary's others put it; or "". */
     String doneLine() {
-        return errorLines().stream().filter(l -> l.contains(": done: ")).reduce((a, b) -> b).orElse("");
+        return errorLines().stream().filter(l -> l.contains(": done: ")).findFirst().orElse("");
     }
 
     @Override

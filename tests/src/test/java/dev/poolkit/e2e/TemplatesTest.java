@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a user does: scaffold each template with {@code jbang init} into a fresh folder, run it
@@ -117,6 +118,33 @@ class TemplatesTest {
         assertEquals(7, records.size(), run::toString);
         assertTrue(records.stream().allMatch(r -> Boolean.TRUE.equals(r.get("ok"))), run::toString);
         assertTrue(run.stderr().contains("done: 7 items, 7 ok, 0 failed"), run::toString);
+    }
+
+    @Test
+    void onATerminalProgressIsOneLineRedrawnWithTotalPercentBarAndEta(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "no script(1) here to give the run a pseudo-terminal");
+        // script(1) runs the command on a pseudo-terminal and copies all it shows: stdout and stderr.
+        // COLUMNS: script's terminal has no size when the test's stdout is not a terminal.
+        String command = "COLUMNS=120 '" + Command.JBANG + "' '" + Command.ROOT.resolve("templates/async.java") + "' --demo --demo-pages 40 --demo-delay 50 -c 2 -o out.jsonl";
+
+        Command run = Command.run(dir, null, List.of("/usr/bin/script", "-qfec", command, "/dev/null"));
+
+        assertEquals(0, run.exitCode(), run::toString);
+        String screen = run.stdout();
+        assertTrue(screen.contains("\033[K\rasync: "), run::toString);
+        assertTrue(screen.contains("\rasync: 40/40 100% [##########] 40 ok, 0 failed, 0 in flight, "), run::toString);
+        assertTrue(screen.matches("(?s).*\rasync: [ \\d]\\d/40 +\\d+% \\[#*-+\\] .*, ETA [?\\d].*"), run::toString);
+        // The last redraw is ended before the summary starts on a line of its own.
+        assertTrue(screen.matches("(?s).*ETA 0:00\033\\[K\r?\n.*async: done: 40 items, 40 ok, 0 failed.*"), run::toString);
+        assertEquals(40, recordsByItem(dir.resolve("out.jsonl"), 40).size());
+    }
+
+    @Test
+    void offATerminalNoLineIsRedrawn() throws Exception {
+        Command run = Command.jbang(Command.ROOT, null, "async@.", "--demo", "--demo-pages", "3", "--demo-delay", "5");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(!run.stderr().contains("\r") && !run.stderr().contains("\033"), run::toString);
     }
 
     @Test
