@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.poolkit.internal.Json;
+import dev.poolkit.internal.LineOutput;
 import dev.poolkit.internal.engine.Results;
 
 import java.io.IOException;
@@ -72,14 +73,11 @@ public final class Csv {
      * flushed before the next begins. Thread-safe; a write failure throws {@link UncheckedIOException}.
      */
     public static final class Writer implements Sink, AutoCloseable {
-        private final OutputStream out;
-        private final boolean closeOut;
+        private final LineOutput out;
         private List<String> handlerColumns; // null until the first record fixes the header
-        private long lines;
 
         private Writer(OutputStream out, boolean closeOut) {
-            this.out = out;
-            this.closeOut = closeOut;
+            this.out = new LineOutput(out, closeOut);
         }
 
         /**
@@ -140,34 +138,24 @@ public final class Csv {
         }
 
         private void writeLines(byte[] header, byte[] line) {
-            try {
-                if (header != null) {
-                    // One write for both: a killed run leaves no header without its first record.
-                    byte[] both = new byte[header.length + line.length];
-                    System.arraycopy(header, 0, both, 0, header.length);
-                    System.arraycopy(line, 0, both, header.length, line.length);
-                    line = both;
-                }
-                out.write(line);
-                out.flush();
-                if (out instanceof PrintStream print && print.checkError()) {
-                    throw new IOException("the stream failed or was closed (a PrintStream does not say which)");
-                }
-                lines++;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);
+            if (header != null) {
+                // One write for both: a killed run leaves no header without its first record.
+                byte[] both = new byte[header.length + line.length];
+                System.arraycopy(header, 0, both, 0, header.length);
+                System.arraycopy(line, 0, both, header.length, line.length);
+                line = both;
             }
+            out.write(line);
         }
 
         /** How many records this writer has written (the header is not one). */
-        public synchronized long lines() {
-            return lines;
+        public long lines() {
+            return out.lines();
         }
 
         @Override
-        public synchronized void close() throws IOException {
-            if (closeOut) out.close();
-            else out.flush();
+        public void close() throws IOException {
+            out.close();
         }
     }
 }

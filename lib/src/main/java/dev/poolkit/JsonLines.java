@@ -2,6 +2,7 @@ package dev.poolkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.poolkit.internal.Json;
+import dev.poolkit.internal.LineOutput;
 import dev.poolkit.internal.engine.Results;
 
 import java.io.BufferedReader;
@@ -90,13 +91,10 @@ public final class JsonLines {
      * {@code null}.
      */
     public static final class Writer implements Sink, AutoCloseable {
-        private final OutputStream out;
-        private final boolean closeOut;
-        private long lines;
+        private final LineOutput out;
 
         private Writer(OutputStream out, boolean closeOut) {
-            this.out = out;
-            this.closeOut = closeOut;
+            this.out = new LineOutput(out, closeOut);
         }
 
         /**
@@ -124,22 +122,7 @@ public final class JsonLines {
         }
 
         private void writeLine(byte[] line) {
-            synchronized (this) {
-                try {
-                    // One write: to a file, that is one write(2) per line, and the line is whole
-                    // in the OS before the next begins.
-                    out.write(line);
-                    out.flush();
-                    // A PrintStream (System.out) keeps its errors to itself: a closed pipe would
-                    // go unnoticed for the rest of the run.
-                    if (out instanceof PrintStream print && print.checkError()) {
-                        throw new IOException("the stream failed or was closed (a PrintStream does not say which)");
-                    }
-                    lines++;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write results: " + e.getMessage(), e);
-                }
-            }
+            out.write(line);
         }
 
         /** The object's JSON and the newline, in one array. */
@@ -156,14 +139,13 @@ public final class JsonLines {
         }
 
         /** How many lines this writer has written. */
-        public synchronized long lines() {
-            return lines;
+        public long lines() {
+            return out.lines();
         }
 
         @Override
-        public synchronized void close() throws IOException {
-            if (closeOut) out.close();
-            else out.flush();
+        public void close() throws IOException {
+            out.close();
         }
     }
 }
