@@ -249,7 +249,7 @@ public final class Job {
             });
             // Stopping, the iterator says "no more" at once, also to a pool that has not started yet.
             Stopper stopper = new Stopper(Duration.ofMillis(Math.round(grace * 1000)), pool::stop, progress::interject,
-                    this::stoppedAtOnce, System::exit);
+                    this::stoppedAtOnce, Stopper::exitJvm);
             this.stopper = stopper;
             Summary summary = null;
             stopper.listen();

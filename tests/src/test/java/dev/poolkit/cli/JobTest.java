@@ -532,7 +532,7 @@ class JobTest {
                 "\nRun control:\n  -q, --quiet", "--item-timeout=S",
                 "\nHTTP:\n      --timeout=S", "--header=",
                 "\nLimits and retries:\n      --per-host=N", "--retry-after-cap=S",
-                "\nExit codes:\n  0 ", "  1 ", "  2 ", "  130 ", "  141 ",
+                "\nExit codes:\n  0 ", "  1 ", "  2 ", "  130 ", "  141 ", "  143 ",
                 "\nExamples:\n", "like-async -i urls.txt -o results.jsonl", "like-async --demo");
         String unix = help.replace(System.lineSeparator(), "\n");
         int at = 0;

@@ -70,7 +70,7 @@ public final class Stopper implements AutoCloseable {
      * @param stopTaking what stops taking items; called once, on the first signal's thread
      * @param say        prints a line for the user (without the command's name)
      * @param beforeExit what to do before the JVM exits at once (write the statistics, say so)
-     * @param exit       exits the JVM with a code ({@code System::exit}; a test's fake)
+     * @param exit       exits the JVM with a code ({@link #exitJvm}; a test's fake)
      */
     public Stopper(Duration grace, Runnable stopTaking, Consumer<String> say, Runnable beforeExit, IntConsumer exit) {
         this.grace = grace;
@@ -108,7 +108,7 @@ public final class Stopper implements AutoCloseable {
         }
         if (first) {
             say.accept("stopping (SIG" + name + "): no new items; the items in flight finish, for at most "
-                    + seconds(grace) + " (--grace); " + (name.equals(Signals.INT) ? "Ctrl-C" : "a second signal") + " again stops at once");
+                    + seconds(grace) + " (--grace); " + (name.equals(Signals.INT) ? "Ctrl-C again" : "a second signal") + " stops at once");
             stopTaking.run();
             Thread.ofPlatform().daemon().name("stop-grace").start(this::graceThenCutOff);
         } else {
@@ -143,17 +143,24 @@ public final class Stopper implements AutoCloseable {
         try {
             beforeExit.run();
         } finally {
-            // Exit runs the shutdown hooks (a process pool's kills its workers); should one hang, halt.
-            Thread.ofPlatform().daemon().name("stop-now").start(() -> {
-                try {
-                    Thread.sleep(EXIT_PATIENCE_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                Runtime.getRuntime().halt(code);
-            });
             exit.accept(code);
         }
+    }
+
+    /**
+     * Exits the JVM with {@code code}: {@link System#exit}, which runs the shutdown hooks (a
+     * process pool's kills its workers), and {@link Runtime#halt} should they hang.
+     */
+    public static void exitJvm(int code) {
+        Thread.ofPlatform().daemon().name("stop-now").start(() -> {
+            try {
+                Thread.sleep(EXIT_PATIENCE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(code);
+        });
+        System.exit(code);
     }
 
     // Waits for a record being written (not for ever: a write to a pipe nobody reads never ends).
