@@ -130,7 +130,7 @@ class StopTemplateTest {
     private static String[] args(Path dir, TestServer server, String template) throws IOException {
         Files.write(dir.resolve("list.txt"), IntStream.rangeClosed(1, PAGES).mapToObj(i -> server.url("/p/" + i)).toList());
         var args = new ArrayList<>(List.of(Command.ROOT.resolve("templates/" + template + ".java").toString(),
-                "-i", "list.txt", "-o", "out.jsonl", "--progress-every", "60"));
+                "-i", "list.txt", "-o", "out.jsonl", "--stats", "stats.json", "--progress-every", "60"));
         args.addAll(switch (template) {
             case "threads" -> List.of("-c", "16");
             case "async" -> List.of("-c", "32");
@@ -164,7 +164,8 @@ class StopTemplateTest {
 
     /**
      * Every page the server was asked for has its record, once; the others have none; the
-     * summary says it stopped and the last line says how many items are left and how to finish.
+     * summary says it stopped and the last line says how many items are left and how to finish;
+     * --stats counts the records, and says the run did not finish.
      */
     private static void assertStoppedGracefully(String template, String signal, Path dir, TestServer server, String err)
             throws IOException {
@@ -182,6 +183,9 @@ class StopTemplateTest {
                 .matcher(err);
         assertTrue(hint.find(), err);
         assertEquals(PAGES - recorded.size(), Integer.parseInt(hint.group(1)), err);
+        var stats = Json.MAPPER.readTree(dir.resolve("stats.json").toFile());
+        assertFalse(stats.path("finished").asBoolean(true), stats::toString);
+        assertEquals(recorded.size(), stats.path("items").asInt(-1), stats::toString);
     }
 
     /** No worker process outlives the run. */

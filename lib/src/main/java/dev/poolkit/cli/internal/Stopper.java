@@ -61,7 +61,7 @@ public final class Stopper implements AutoCloseable {
 
     // Guarded by this.
     private State state = State.RUNNING;
-    private String signal; // the first one
+    private volatile String signal; // the first one; read without the lock, for each item read
 
     /**
      * A stopper for the run on the calling thread (the runner), not yet listening to signals.
@@ -199,7 +199,7 @@ public final class Stopper implements AutoCloseable {
     }
 
     /** Whether a signal came: the run did not end by itself. */
-    public synchronized boolean stopping() {
+    public boolean stopping() {
         return signal != null;
     }
 
