@@ -110,6 +110,31 @@ class StopTemplateTest {
         }
     }
 
+    @Test
+    void pastTheGraceTheItemsStillRunningAreAbandonedWithoutARecord(@TempDir Path dir) throws Exception {
+        var served = new AtomicInteger();
+        try (TestServer server = pages(() -> served.incrementAndGet() <= 40 ? Pace.FAST : Pace.STUCK)) {
+            Process run = Command.startInOwnGroup(dir, with(args(dir, server, "threads"), "--grace=1"));
+            try {
+                runningWithRecords(run, dir, 10, "threads");
+                awaitUntil(() -> served.get() > 40 + 8, Duration.ofSeconds(30)); // items stuck in flight
+                Command.signal(run, "INT", false);
+
+                assertTrue(run.waitFor(15, TimeUnit.SECONDS), () -> "still running 15 s after Ctrl-C with --grace 1: " + stderr(dir));
+                String err = stderr(dir);
+                assertEquals(130, run.exitValue(), err);
+                List<String> lines = Files.readAllLines(dir.resolve("out.jsonl"), StandardCharsets.UTF_8);
+                for (String line : lines) {
+                    assertEquals(true, Json.MAPPER.readTree(line).path("ok").asBoolean(), "a stuck item has a record: " + line);
+                }
+                assertTrue(err.contains("threads: stopped: " + (PAGES - lines.size()) + " items not done (the items still running "
+                        + "after --grace 1 s were abandoned); rerun the same command with --resume to finish"), err);
+            } finally {
+                kill(run);
+            }
+        }
+    }
+
     private static TestServer pages(AtomicReference<Pace> pace) throws IOException {
         return pages(pace::get);
     }
