@@ -510,9 +510,10 @@ public final class Job {
             err.flush();
         }
 
-        private ProgressLine now() {
+        /** @param over the run has returned: nothing is in flight (a stopped run read items it did not start) */
+        private ProgressLine now(boolean over) {
             long ok = stats.ok(), failed = stats.failed();
-            long inFlight = Math.max(0, read.get() + badLines.get() - ok - failed);
+            long inFlight = over ? 0 : Math.max(0, read.get() + badLines.get() - ok - failed);
             return new ProgressLine(ok, failed, inFlight, total, (System.nanoTime() - start) / 1e9);
         }
 
@@ -524,7 +525,7 @@ public final class Job {
                 while (true) {
                     long wait = next - (System.nanoTime() - start);
                     if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    spec.commandLine().getErr().println(now().plain(spec.name()));
+                    spec.commandLine().getErr().println(now(false).plain(spec.name()));
                     next = (next / every + 1) * every;
                 }
             } catch (InterruptedException stop) {
@@ -539,17 +540,17 @@ public final class Job {
             try {
                 while (true) {
                     Thread.sleep(REDRAW_MILLIS);
-                    draw();
+                    draw(false);
                 }
             } catch (InterruptedException stop) {
                 // the run is over
             }
         }
 
-        private void draw() {
+        private void draw(boolean over) {
             PrintWriter err = spec.commandLine().getErr();
             // Carriage return, the line, then erase what a longer line before it left.
-            err.print("\r" + now().terminal(spec.name(), columns) + "\033[K");
+            err.print("\r" + now(over).terminal(spec.name(), columns) + "\033[K");
             err.flush();
             drawn = true;
         }
@@ -565,7 +566,7 @@ public final class Job {
             }
             // The last state, and the line ended: the summary starts on a line of its own.
             if (drawn) {
-                draw();
+                draw(true);
                 spec.commandLine().getErr().println();
             }
         }
