@@ -44,10 +44,10 @@ class ResumeTemplateTest {
     @ParameterizedTest
     @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
     void demoRunKilledWithSigkillIsFinishedBySameCommandWithResumeEveryPageOnce(String template, @TempDir Path dir) throws Exception {
-        int pages = 200;
+        int pages = 120;
         String script = Command.ROOT.resolve("templates/" + template + ".java").toString();
         List<String> args = new ArrayList<>(List.of(script, "--demo", "--demo-pages", String.valueOf(pages),
-                "--demo-delay", "40", "-o", "out.jsonl", "-q"));
+                "--demo-delay", "30", "-o", "out.jsonl", "-q"));
         args.addAll(concurrency(template));
         var command = new ArrayList<>(List.of(Command.JBANG));
         command.addAll(args);

@@ -177,7 +177,10 @@ public final class PriorOutput {
         return givenRecords;
     }
 
-    /** Every item that has a record, given or found: what a crawl's frontier must not hand out again. */
+    /**
+     * Every item that has a record, given or found (after {@link #retryFailed}: not the retried
+     * items left with none): what a crawl's frontier must not hand out again.
+     */
     public Set<String> done() {
         return Collections.unmodifiableSet(items.keySet());
     }
@@ -298,6 +301,7 @@ public final class PriorOutput {
         Path dir = file.toAbsolutePath().getParent();
         Path temp = dir.resolve(file.getFileName() + ".rewrite");
         Map<String, Integer> dropped = new HashMap<>();
+        long droppedGiven = 0;
         try (var lines = new ByteLines(Files.newInputStream(file));
              FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
@@ -308,6 +312,7 @@ public final class PriorOutput {
                 Record r = lines.blank() ? null : Record.parse(lines.bytes(), lines.length());
                 if (r != null && !r.ok() && retried.contains(r.item())) {
                     dropped.merge(r.item(), 1, Integer::sum);
+                    if (!r.found()) droppedGiven++;
                     continue;
                 }
                 out.write(lines.bytes(), 0, lines.length());
@@ -339,11 +344,13 @@ public final class PriorOutput {
         }
         at.accept(RewriteStep.MOVED);
         forceFolder(dir);
-        // What is left of a retried item is its records that did not fail: none failed last now.
+        // What is left of a retried item is its records that did not fail (none failed last now);
+        // an item left with none is not done.
         dropped.forEach((item, n) -> {
             records -= n;
-            items.compute(item, (k, v) -> (v & ~1) - 2 * n);
+            items.compute(item, (k, v) -> v / 2 == n ? null : (v & ~1) - 2 * n);
         });
+        givenRecords -= droppedGiven;
         tailAt = -1;
         return retried.size();
     }

@@ -196,6 +196,8 @@ class PriorOutputTest {
                 + record("e", true) + record("f", true), Files.readString(out));
         assertFalse(Files.exists(dir.resolve("out.jsonl.rewrite")));
         assertEquals(Set.of(), prior.failed());
+        assertEquals(Set.of("a", "c", "e", "f"), prior.done(), "b and d have no record left");
+        assertEquals(5, prior.givenRecords());
         var inputs = new Inputs(List.of("a", "b", "c", "d", "e", "f", "f", "g"), null);
         inputs.skipRecordedIn(prior);
         var items = new ArrayList<String>();
