@@ -83,6 +83,9 @@ public final class PriorOutput {
         MOVED
     }
 
+    /** Bytes of a line kept to read it as a record, at most: no record is near as long. */
+    static final int MAX_RECORD_BYTES = 64 << 20;
+
     private static final Pattern LOCAL_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d{1,5})/.*");
 
     private final Path file;
@@ -117,7 +120,8 @@ public final class PriorOutput {
     public static PriorOutput read(Path file) throws IOException {
         if (!Files.exists(file)) return new PriorOutput(file, false);
         var prior = new PriorOutput(file, true);
-        try (var lines = new ByteLines(Files.newInputStream(file))) {
+        // A line longer than any record (a binary file given as -o) is kept only in part: enough to say it is no record.
+        try (var lines = new ByteLines(Files.newInputStream(file), MAX_RECORD_BYTES)) {
             while (lines.next()) prior.add(lines);
         }
         return prior;
@@ -132,7 +136,7 @@ public final class PriorOutput {
             if (!foreignTail) return;
         }
         if (line.blank()) return;
-        Record r = Record.parse(line.bytes(), line.length());
+        Record r = line.overlong() ? null : Record.parse(line.bytes(), line.length());
         if (r == null) {
             if (notRecordLines++ == 0) {
                 firstNotRecordLine = line.number();
@@ -302,7 +306,7 @@ public final class PriorOutput {
         Path temp = dir.resolve(file.getFileName() + ".rewrite");
         Map<String, Integer> dropped = new HashMap<>();
         long droppedGiven = 0;
-        try (var lines = new ByteLines(Files.newInputStream(file));
+        try (var lines = new ByteLines(Files.newInputStream(file), Integer.MAX_VALUE - 16);
              FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
@@ -408,14 +412,19 @@ public final class PriorOutput {
         private long offset;
         private long number;
         private boolean ended;
+        private final int max;
+        private boolean overlong;
 
-        ByteLines(InputStream in) {
+        /** Lines of {@code in}, each kept up to {@code max} bytes; a longer one is {@link #overlong()}. */
+        ByteLines(InputStream in, int max) {
             this.in = in;
+            this.max = max;
         }
 
         /** Reads the next line; false at the end of the stream. */
         boolean next() throws IOException {
             length = 0;
+            overlong = false;
             start = offset;
             boolean any = false;
             while (true) {
@@ -434,9 +443,11 @@ public final class PriorOutput {
                 int end = pos;
                 while (end < limit && buffer[end] != '\n') end++;
                 int n = end - pos;
-                if (length + n > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, length + n));
-                System.arraycopy(buffer, pos, line, length, n);
-                length += n;
+                int keep = Math.min(n, max - length);
+                if (keep < n) overlong = true;
+                if (length + keep > line.length) line = Arrays.copyOf(line, (int) Math.min(max, Math.max(line.length * 2L, length + keep)));
+                System.arraycopy(buffer, pos, line, length, keep);
+                length += keep;
                 offset += n;
                 pos = end;
                 if (end < limit) {
@@ -451,6 +462,11 @@ public final class PriorOutput {
 
         byte[] bytes() {
             return line;
+        }
+
+        /** True if the line was longer than the bytes kept of it. */
+        boolean overlong() {
+            return overlong;
         }
 
         int length() {

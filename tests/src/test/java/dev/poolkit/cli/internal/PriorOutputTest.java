@@ -60,6 +60,19 @@ class PriorOutputTest {
     }
 
     @Test
+    void binaryFileIsNotRecords(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(bytes);
+        Path out = dir.resolve("photo.jpg");
+        Files.write(out, bytes);
+
+        String why = PriorOutput.read(out).notRecords();
+
+        assertTrue(why.startsWith(out + " is not poolkit's output: line 1 is not a record"), why);
+        assertEquals(1, why.lines().count(), "control bytes are not shown as they are: " + why);
+    }
+
+    @Test
     void aJsonDocumentOverManyLinesIsNotRecords(@TempDir Path dir) throws Exception {
         Path out = file(dir, "{\n  \"item\": \"a\",\n  \"ok\": true\n}\n");
 
