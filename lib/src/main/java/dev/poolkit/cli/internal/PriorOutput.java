@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,23 +21,24 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * What an earlier run of the job left in its output file, read once, for {@code --resume}: the
  * items that have a record, the items whose last record failed, and whether the file is this
  * job's output at all. List runs skip the recorded items through {@link Inputs#skipRecordedIn};
- * crawl runs hand {@link #done()} to their frontier.
+ * crawl runs hand {@link #done()} to their frontier. The file is read once for all of that;
+ * {@link #retryFailed} reads it again to rewrite it, and {@link #done()} each time it is iterated.
  *
  * <h2>What is a record</h2>
  * A line that is one JSON object with an {@code item} string and an {@code ok} boolean: what
@@ -61,8 +63,9 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <h2>Memory</h2>
- * One map entry per distinct recorded item (its text, a count of records and whether its last
- * failed), about 100 bytes plus the item; the sample is bounded.
+ * Per distinct recorded item, a 64-bit fingerprint with a count of its records and whether the
+ * last failed ({@link ItemCounts}: 12 bytes a slot, about 20 bytes an item), not the item's text;
+ * the sample is bounded. {@link #done()} reads the file again rather than keep the items.
  *
  * <h2>Thread-safety</h2>
  * None: read, checked and rewritten before the run, then used by the thread that reads the input.
@@ -90,9 +93,7 @@ public final class PriorOutput {
 
     private final Path file;
     private final boolean exists;
-    // item -> records of it * 2, + 1 when its last record failed. Entries stay when skip() uses
-    // their records up: done() is every item that has a record.
-    private final Map<String, Integer> items = new HashMap<>();
+    private final ItemCounts counts = new ItemCounts();
     private long records;
     private long givenRecords;
     private long notRecordLines;
@@ -146,7 +147,7 @@ public final class PriorOutput {
             return;
         }
         records++;
-        items.merge(r.item(), 2 + (r.ok() ? 0 : 1), (was, one) -> (was & ~1) + one);
+        counts.add(r.item(), r.ok());
         if (r.found()) return;
         sample(r.item());
     }
@@ -182,16 +183,57 @@ public final class PriorOutput {
     }
 
     /**
-     * Every item that has a record, given or found (after {@link #retryFailed}: not the retried
-     * items left with none): what a crawl's frontier must not hand out again.
+     * The item of every record in the file as it is now (after {@link #retryFailed}: without the
+     * records it took out), given and found, in file order: what a crawl's frontier must not
+     * hand out again. Read from the file each time it is iterated, never all in memory; a last
+     * line without its newline is left out. Iterate it before the run appends to the file.
      */
-    public Set<String> done() {
-        return Collections.unmodifiableSet(items.keySet());
+    public Iterable<String> done() {
+        if (!exists) return List.of();
+        return () -> new Iterator<>() {
+            private final ByteLines lines = open();
+            private String next;
+            private boolean ended;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    while (next == null && !ended) {
+                        if (!lines.next()) {
+                            ended = true;
+                            lines.close();
+                        } else if (lines.ended() && !lines.blank() && !lines.overlong()) {
+                            Record r = Record.parse(lines.bytes(), lines.length());
+                            if (r != null) next = r.item();
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                String item = next;
+                next = null;
+                return item;
+            }
+        };
     }
 
-    /** The items whose last record failed, in no order. */
-    public Set<String> failed() {
-        return items.entrySet().stream().filter(e -> (e.getValue() & 1) == 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+    private ByteLines open() {
+        try {
+            return new ByteLines(Files.newInputStream(file), MAX_RECORD_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How many items' last record failed. */
+    public long failedItems() {
+        return counts.failed();
     }
 
     /**
@@ -274,10 +316,7 @@ public final class PriorOutput {
 
     /** For a list run: true, once per record of {@code item}, when an occurrence of it in the input is to be skipped. */
     boolean skip(String item) {
-        Integer v = items.get(item);
-        if (v == null || v < 2) return false;
-        items.put(item, v - 2);
-        return true;
+        return counts.take(item);
     }
 
     /** {@link #retryFailed(Consumer)} with no stops. */
@@ -297,8 +336,8 @@ public final class PriorOutput {
      * again, they have no record, so {@code --resume} runs them. {@code at} is told each step.
      */
     public long retryFailed(Consumer<RewriteStep> at) throws IOException {
-        Set<String> retried = failed();
-        if (!exists || retried.isEmpty()) {
+        long retried = counts.failed();
+        if (!exists || retried == 0) {
             prepareToAppend();
             return 0;
         }
@@ -314,7 +353,7 @@ public final class PriorOutput {
             while (lines.next()) {
                 if (!lines.ended() && (lines.blank() || lines.cutRecord())) continue; // cut short
                 Record r = lines.blank() ? null : Record.parse(lines.bytes(), lines.length());
-                if (r != null && !r.ok() && retried.contains(r.item())) {
+                if (r != null && !r.ok() && counts.failedLast(r.item())) {
                     dropped.merge(r.item(), 1, Integer::sum);
                     if (!r.found()) droppedGiven++;
                     continue;
@@ -348,15 +387,14 @@ public final class PriorOutput {
         }
         at.accept(RewriteStep.MOVED);
         forceFolder(dir);
-        // What is left of a retried item is its records that did not fail (none failed last now);
-        // an item left with none is not done.
+        // What is left of a retried item is its records that did not fail: none failed last now.
         dropped.forEach((item, n) -> {
             records -= n;
-            items.compute(item, (k, v) -> v / 2 == n ? null : (v & ~1) - 2 * n);
+            counts.take(item, n);
         });
         givenRecords -= droppedGiven;
         tailAt = -1;
-        return retried.size();
+        return retried;
     }
 
     private static void forceFolder(Path dir) {

@@ -1,0 +1,117 @@
+package dev.poolkit.cli.internal;
+
+import dev.poolkit.crawl.internal.Hash64;
+
+/**
+ * How many records each item has in an earlier output, and whether its last one failed, keyed by
+ * the item's 64-bit fingerprint ({@link Hash64}) in open addressing over a {@code long[]} and an
+ * {@code int[]}: 12 bytes a slot, no object per item, so a resumed output of 10 million records
+ * costs about 200 MB at worst rather than the gigabyte and more of a map of strings.
+ *
+ * <p>Two items with the same fingerprint are taken for one: with n items in the output and m in
+ * the input, the odds that an item is skipped for another's record are about n·m/2⁶⁴ (10⁻⁵ at
+ * ten million each), the odds the crawl's dedupe accepts too.
+ *
+ * <h2>Thread-safety</h2>
+ * None: filled before the run, then used by the one thread that reads the input.
+ */
+final class ItemCounts {
+    private static final int FAILED = 1 << 31;
+    private static final int COUNT = ~FAILED;
+
+    private long[] keys = new long[1024];
+    private int[] values = new int[1024];
+    private int size;
+
+    /** Adds a record of {@code item}: its count goes up, and it failed last if this one failed. */
+    void add(String item, boolean ok) {
+        int i = slot(key(item));
+        int count = (values[i] & COUNT) + 1;
+        values[i] = ok ? count : count | FAILED;
+    }
+
+    /** Records of {@code item} not yet used up. */
+    int count(String item) {
+        int i = find(key(item));
+        return i < 0 ? 0 : values[i] & COUNT;
+    }
+
+    boolean failedLast(String item) {
+        int i = find(key(item));
+        return i >= 0 && (values[i] & FAILED) != 0;
+    }
+
+    /** Uses up one record of {@code item}; false if it had none left. */
+    boolean take(String item) {
+        return take(item, 1);
+    }
+
+    /** Takes {@code n} records off {@code item}'s count, and its failed mark; false if it had fewer. */
+    boolean take(String item, int n) {
+        int i = find(key(item));
+        if (i < 0 || (values[i] & COUNT) < n) return false;
+        values[i] = (values[i] & COUNT) - n;
+        return true;
+    }
+
+    /** Items whose last record failed. */
+    long failed() {
+        long n = 0;
+        for (int i = 0; i < keys.length; i++) if (keys[i] != 0 && (values[i] & FAILED) != 0) n++;
+        return n;
+    }
+
+    /** Distinct items. */
+    int size() {
+        return size;
+    }
+
+    private static long key(String item) {
+        long f = Hash64.of(item);
+        return f == 0 ? 1 : f; // 0 marks an empty slot
+    }
+
+    private int find(long key) {
+        int mask = keys.length - 1;
+        for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+            if (keys[i] == key) return i;
+            if (keys[i] == 0) return -1;
+        }
+    }
+
+    /** The slot of {@code key}, taken for it if it had none. */
+    private int slot(long key) {
+        int mask = keys.length - 1;
+        for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+            if (keys[i] == key) return i;
+            if (keys[i] == 0) {
+                if (size + 1 > keys.length - (keys.length >>> 2)) {
+                    grow();
+                    return slot(key);
+                }
+                keys[i] = key;
+                size++;
+                return i;
+            }
+        }
+    }
+
+    private static int mix(long key) {
+        return (int) (key ^ (key >>> 32));
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        int[] oldValues = values;
+        keys = new long[oldKeys.length * 2];
+        values = new int[oldKeys.length * 2];
+        int mask = keys.length - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldKeys[j] == 0) continue;
+            int i = mix(oldKeys[j]) & mask;
+            while (keys[i] != 0) i = (i + 1) & mask;
+            keys[i] = oldKeys[j];
+            values[i] = oldValues[j];
+        }
+    }
+}
