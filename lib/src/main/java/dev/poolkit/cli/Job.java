@@ -96,7 +96,7 @@ public final class Job {
     boolean resume;
 
     @Option(names = "--retry-failed",
-            description = "Resume (implies --resume), and run again the items whose last record failed: their failed records "
+            description = "As --resume, and run again the items whose last record failed: their failed records "
                     + "are removed from the output first, in a new file moved over it atomically, so each item keeps one record.")
     boolean retryFailed;
 
