@@ -221,7 +221,8 @@ public final class Job {
         String notInInput = force ? null : prior.notInInput(inputs);
         if (notInInput != null) throw new UsageError(notInInput);
         if (retryFailed) {
-            long retried = prior.retryFailed();
+            // Given items only: no crawl journal here hands out found ones again.
+            long retried = prior.retryFailed(false);
             if (retried > 0) say("retrying " + retried + " items whose last record failed (their failed records are out of " + output + ")");
         } else {
             prior.prepareToAppend();

@@ -17,17 +17,21 @@ import dev.poolkit.crawl.internal.Hash64;
  */
 final class ItemCounts {
     private static final int FAILED = 1 << 31;
-    private static final int COUNT = ~FAILED;
+    private static final int FOUND = 1 << 30;
+    private static final int COUNT = ~(FAILED | FOUND);
 
     private long[] keys = new long[1024];
     private int[] values = new int[1024];
     private int size;
 
-    /** Adds a record of {@code item}: its count goes up, and it failed last if this one failed. */
-    void add(String item, boolean ok) {
+    /**
+     * Adds a record of {@code item}: its count goes up, it failed last if this one failed, and it
+     * was found last (a crawl's, not a given item's) if this one was.
+     */
+    void add(String item, boolean ok, boolean found) {
         int i = slot(key(item));
         int count = (values[i] & COUNT) + 1;
-        values[i] = ok ? count : count | FAILED;
+        values[i] = count | (ok ? 0 : FAILED) | (found ? FOUND : 0);
     }
 
     /** Records of {@code item} not yet used up. */
@@ -36,9 +40,14 @@ final class ItemCounts {
         return i < 0 ? 0 : values[i] & COUNT;
     }
 
-    boolean failedLast(String item) {
+    /** True if the last record of {@code item} failed, and was a given item's unless {@code found} too. */
+    boolean failedLast(String item, boolean found) {
         int i = find(key(item));
-        return i >= 0 && (values[i] & FAILED) != 0;
+        return i >= 0 && failed(values[i], found);
+    }
+
+    private static boolean failed(int value, boolean found) {
+        return (value & FAILED) != 0 && (found || (value & FOUND) == 0);
     }
 
     /** Uses up one record of {@code item}; false if it had none left. */
@@ -50,14 +59,14 @@ final class ItemCounts {
     boolean take(String item, int n) {
         int i = find(key(item));
         if (i < 0 || (values[i] & COUNT) < n) return false;
-        values[i] = (values[i] & COUNT) - n;
+        values[i] = (values[i] & (COUNT | FOUND)) - n;
         return true;
     }
 
-    /** Items whose last record failed. */
-    long failed() {
+    /** Items whose last record failed, and was a given item's unless {@code found} too. */
+    long failed(boolean found) {
         long n = 0;
-        for (int i = 0; i < keys.length; i++) if (keys[i] != 0 && (values[i] & FAILED) != 0) n++;
+        for (int i = 0; i < keys.length; i++) if (keys[i] != 0 && failed(values[i], found)) n++;
         return n;
     }
 

@@ -147,7 +147,7 @@ public final class PriorOutput {
             return;
         }
         records++;
-        counts.add(r.item(), r.ok());
+        counts.add(r.item(), r.ok(), r.found());
         if (r.found()) return;
         sample(r.item());
     }
@@ -231,9 +231,9 @@ public final class PriorOutput {
         }
     }
 
-    /** How many items' last record failed. */
+    /** How many items' last record failed (found items' too). */
     public long failedItems() {
-        return counts.failed();
+        return counts.failed(true);
     }
 
     /**
@@ -319,9 +319,9 @@ public final class PriorOutput {
         return counts.take(item);
     }
 
-    /** {@link #retryFailed(Consumer)} with no stops. */
-    public long retryFailed() throws IOException {
-        return retryFailed(step -> {});
+    /** {@link #retryFailed(boolean, Consumer)} with no stops. */
+    public long retryFailed(boolean found) throws IOException {
+        return retryFailed(found, step -> {});
     }
 
     /**
@@ -334,9 +334,14 @@ public final class PriorOutput {
      * atomic rename, and the folder is forced too. Killed before the rename, the old file is
      * whole (a later run overwrites the leftover new one); killed after it, before the items ran
      * again, they have no record, so {@code --resume} runs them. {@code at} is told each step.
+     *
+     * <p>{@code found}: also the failed records of found items (a crawl's, with a {@code parent}).
+     * Only when something will hand them out again (the crawl's journal, which has them): a
+     * found item is not in the input, and a finished crawl's parent page, which has its record,
+     * is not fetched again to find it.
      */
-    public long retryFailed(Consumer<RewriteStep> at) throws IOException {
-        long retried = counts.failed();
+    public long retryFailed(boolean found, Consumer<RewriteStep> at) throws IOException {
+        long retried = counts.failed(found);
         if (!exists || retried == 0) {
             prepareToAppend();
             return 0;
@@ -353,7 +358,7 @@ public final class PriorOutput {
             while (lines.next()) {
                 if (!lines.ended() && (lines.blank() || lines.cutRecord())) continue; // cut short
                 Record r = lines.blank() ? null : Record.parse(lines.bytes(), lines.length());
-                if (r != null && !r.ok() && counts.failedLast(r.item())) {
+                if (r != null && !r.ok() && counts.failedLast(r.item(), found)) {
                     dropped.merge(r.item(), 1, Integer::sum);
                     if (!r.found()) droppedGiven++;
                     continue;

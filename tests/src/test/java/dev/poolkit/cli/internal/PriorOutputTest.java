@@ -163,6 +163,24 @@ class PriorOutputTest {
     }
 
     @Test
+    void retryFailedTakesOutAFoundItemsRecordOnlyWhenAskedTo(@TempDir Path dir) throws Exception {
+        String seed = "{\"item\":\"http://h/\",\"ok\":false,\"depth\":0,\"parent\":null}\n";
+        String found = "{\"item\":\"http://h/a\",\"ok\":false,\"depth\":1,\"parent\":\"http://h/x\"}\n";
+        Path out = file(dir, seed + found);
+        Path crawl = dir.resolve("crawl.jsonl");
+        Files.writeString(crawl, seed + found);
+
+        PriorOutput listRun = PriorOutput.read(out);
+        PriorOutput crawlWithJournal = PriorOutput.read(crawl);
+
+        assertEquals(2, listRun.failedItems());
+        assertEquals(1, listRun.retryFailed(false));
+        assertEquals(found, Files.readString(out), "no journal would hand the found item out again: its record stays");
+        assertEquals(2, crawlWithJournal.retryFailed(true));
+        assertEquals("", Files.readString(crawl));
+    }
+
+    @Test
     void fromStdinTheFirstRecordsAreLookedForAmongTheFirstItemsAndThoseStillRun(@TempDir Path dir) throws Exception {
         var records = new StringBuilder();
         for (int i = 0; i < 150; i++) records.append(record("item-" + i, true));
@@ -208,7 +226,7 @@ class PriorOutputTest {
         Path out = file(dir, WITH_FAILURES);
         PriorOutput prior = PriorOutput.read(out);
 
-        long retried = prior.retryFailed();
+        long retried = prior.retryFailed(false);
 
         assertEquals(3, retried);
         assertEquals(record("a", true) + "a line a --force run kept\n" + record("c", true) + record("e", false)
@@ -235,7 +253,7 @@ class PriorOutputTest {
         class Killed extends Error {}
 
         // An Error runs no cleanup of ours, as a kill would not.
-        assertThrows(Killed.class, () -> PriorOutput.read(out).retryFailed(step -> {
+        assertThrows(Killed.class, () -> PriorOutput.read(out).retryFailed(false, step -> {
             if (step == killedAt) throw new Killed();
         }));
 
@@ -247,7 +265,7 @@ class PriorOutputTest {
         // The same command again, with --retry-failed (a plain --resume after the move does the same).
         PriorOutput again = PriorOutput.read(out);
         assertNull(again.notRecords());
-        again.retryFailed();
+        again.retryFailed(false);
         var inputs = new Inputs(List.of(), null);
         inputs.add(IntStream.range(0, 20_000).mapToObj(i -> "item-" + i).toList());
         inputs.skipRecordedIn(again);
