@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  *
  * <h2>Memory</h2>
  * Per distinct recorded item, a 64-bit fingerprint with a count of its records and whether the
- * last failed ({@link ItemCounts}: 12 bytes a slot, about 20 bytes an item), not the item's text;
+ * last failed ({@link ItemCounts}: 12 bytes a slot, 16 to 32 bytes an item), not the item's text;
  * the sample is bounded. {@link #done()} reads the file again rather than keep the items.
  *
  * <h2>Thread-safety</h2>
