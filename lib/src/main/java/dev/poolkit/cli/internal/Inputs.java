@@ -25,7 +25,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * A job's items, streamed: the command-line items, then the lines of the input file or stdin,
- * then any added later (the demo site's pages). Lines are stripped; blank lines and lines starting
+ * then any added later (the demo site's pages, a sitemap's). Lines are stripped; blank lines and lines starting
  * with {@code #} are skipped; a byte order mark at the start of the file or stdin is dropped.
  * Nothing is read until the iterator asks.
  *
@@ -41,7 +41,7 @@ public final class Inputs {
 
     private final List<String> first = new ArrayList<>();
     private final String file;
-    private final List<String> last = new ArrayList<>();
+    private final List<Iterator<String>> last = new ArrayList<>();
     // Items already in the output: each recorded occurrence skips one occurrence in the input.
     private final Map<String, Integer> recorded = new HashMap<>();
 
@@ -51,7 +51,12 @@ public final class Inputs {
     }
 
     public void add(List<String> items) {
-        last.addAll(items);
+        last.add(List.copyOf(items).iterator());
+    }
+
+    /** Adds items read only when their turn comes (a sitemap's pages). */
+    public void add(Iterator<String> items) {
+        last.add(items);
     }
 
     /**
@@ -87,7 +92,11 @@ public final class Inputs {
         Stream<Item> fromFile = file == null ? Stream.empty() : lines(file);
         // concat, not flatMap: a flatMapped stream's iterator reads each inner stream whole
         // (the entire input file) before it gives the first item.
-        return Stream.concat(Stream.concat(first.stream().map(Item::of), fromFile), last.stream().map(Item::of))
+        Stream<Item> all = Stream.concat(first.stream().map(Item::of), fromFile);
+        for (Iterator<String> more : last) {
+            all = Stream.concat(all, StreamSupport.stream(Spliterators.spliteratorUnknownSize(more, Spliterator.ORDERED), false).map(Item::of));
+        }
+        return all
                 .map(Item::stripped)
                 .filter(item -> !item.text().isEmpty() && !item.text().startsWith("#"))
                 .filter(item -> notRecorded(item.text()))
