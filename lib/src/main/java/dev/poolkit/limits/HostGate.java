@@ -30,8 +30,9 @@ import java.util.function.LongSupplier;
  *   {@code perHost}; with {@code perHost} 0, it is bounded by what the caller puts in flight
  *   (a pool's {@code -c}). Answers to requests sent before the last decrease do not grow it.</li>
  *   <li>A 429, a 503 or a timeout ({@link Outcome#BUSY}) halves it (multiplicative decrease),
- *   never below 1; so does rising latency: the smoothed latency (EWMA, weight 0.2) above twice
- *   the lowest seen plus 50 ms. Only answers to requests granted after the last decrease can
+ *   never below 1; so does rising latency: the smoothed latency (EWMA, weight 0.2) above three
+ *   times the lowest seen plus 250 ms (loose on purpose: real latencies are noisy, and a
+ *   tighter rule halved the window on a busy client machine's own stalls). Only answers to requests granted after the last decrease can
  *   decrease it again, so that one burst of 429s halves it once, not once per 429. At a window
  *   of 1 the lowest latency is taken again from the smoothed one: a host that became slower
  *   by itself, not by our load, can grow again.</li>
@@ -46,8 +47,8 @@ import java.util.function.LongSupplier;
  * host for the whole run.
  */
 final class HostGate implements Gate {
-    /** Latency counts as risen above twice the lowest plus this much. */
-    static final long LATENCY_SLACK_NANOS = 50_000_000L;
+    /** Latency counts as risen above three times the lowest plus this much. */
+    static final long LATENCY_SLACK_NANOS = 250_000_000L;
     /** How long an overload caps the window's growth. */
     static final int PROBE_AFTER_SECONDS = 30;
 
@@ -223,7 +224,7 @@ final class HostGate implements Gate {
                     long latency = Math.max(0, now - grantedAt);
                     lowestLatency = Math.min(lowestLatency, latency);
                     smoothedLatency = smoothedLatency == 0 ? latency : smoothedLatency + 0.2 * (latency - smoothedLatency);
-                    if (smoothedLatency > 2.0 * lowestLatency + LATENCY_SLACK_NANOS) {
+                    if (smoothedLatency > 3.0 * lowestLatency + LATENCY_SLACK_NANOS) {
                         if (window <= 1) lowestLatency = (long) smoothedLatency; // slow by itself, not by us
                         else if (news) shrink(now);
                     } else if (full && news) {
