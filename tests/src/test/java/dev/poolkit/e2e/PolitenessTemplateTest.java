@@ -44,10 +44,15 @@ class PolitenessTemplateTest {
             for (int i = 0; i < 5; i++) pages.addAll(server.arrivals("/page/" + i));
             pages.sort(null);
             assertEquals(5, pages.size());
+            // The parent spaces the grants 300 ms apart; a grant then crosses a pipe to a worker,
+            // which a loaded machine may delay by a 100 ms or more. Without the shared gap the two
+            // workers would send at the same moment (gaps near 0).
             for (int i = 1; i < pages.size(); i++) {
                 long gap = (pages.get(i) - pages.get(i - 1)) / 1_000_000;
-                assertTrue(gap >= 250, "pages " + (i - 1) + " and " + i + " came " + gap + " ms apart from 2 workers, under the 300 ms Crawl-delay");
+                assertTrue(gap >= 100, "pages " + (i - 1) + " and " + i + " came " + gap + " ms apart from 2 workers, with a 300 ms Crawl-delay");
             }
+            long span = (pages.getLast() - pages.getFirst()) / 1_000_000;
+            assertTrue(span >= 4 * 300 - 150, "5 pages within " + span + " ms, with a 300 ms Crawl-delay");
         }
     }
 }
