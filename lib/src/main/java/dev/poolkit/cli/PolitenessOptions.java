@@ -69,6 +69,7 @@ public final class PolitenessOptions {
      * @throws Job.UsageError if a given sitemap cannot be fetched or read
      */
     public List<Iterator<String>> sitemapItems(Fetcher fetcher, Consumer<String> skipped) {
+        if (sitemaps.isEmpty()) return List.of(); // without loading crawler-commons' parser
         var seeds = Sitemaps.of(url -> answer(fetcher, url));
         var all = new ArrayList<Iterator<String>>();
         for (String sitemap : sitemaps) {
