@@ -813,4 +813,30 @@ class JobTest {
         assertEquals(2, run.exitCode(), run.stderr());
         assertEquals("test-job: --robots must be obey or ignore, got sometimes", run.stderr().strip());
     }
+
+    @Test
+    void aRunSeededByASitemapResumesItsItemsAreInTheInputOfTheCheck(@TempDir Path dir) throws Exception {
+        Fetcher before = Fetcher.shared();
+        try (var server = dev.poolkit.fixtures.TestServer.start()) {
+            server.route("/sitemap.xml", dev.poolkit.fixtures.TestServer.Reply.page(200, "application/xml",
+                    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>" + server.url("/a")
+                            + "</loc></url><url><loc>" + server.url("/b") + "</loc></url></urlset>"));
+            server.route("/a", dev.poolkit.fixtures.TestServer.Reply.ok());
+            server.route("/b", dev.poolkit.fixtures.TestServer.Reply.ok());
+            Path out = dir.resolve("out.jsonl");
+            // A first run that recorded /a only, as a killed one would have.
+            Files.writeString(out, "{\"item\":\"" + server.url("/a") + "\",\"ok\":true,\"status\":200,\"error\":null,\"errorKind\":null,\"millis\":1}\n");
+
+            Run run = runFetching("-q", "-o", out.toString(), "--resume", "--sitemap", server.url("/sitemap.xml"));
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals(0, server.requests("/a").size(), "recorded: skipped");
+            assertEquals(1, server.requests("/b").size());
+            try (var lines = JsonLines.read(out)) {
+                assertEquals(2, lines.count());
+            }
+        } finally {
+            Fetcher.setShared(before);
+        }
+    }
 }
