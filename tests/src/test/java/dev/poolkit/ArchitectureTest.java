@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cli     dev.poolkit.cli, dev.poolkit.cli.internal
  * util    dev.poolkit.internal
  * </pre>
- * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> crawl -> util.
+ * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> crawl -> util;
+ * http -> crawl, for robots.txt only.
  *
  * <p>The tests' layout too: unit tests in the lib's packages, the rest in {@link #TEST_ONLY_PACKAGES},
  * and one test server.
@@ -113,6 +114,16 @@ class ArchitectureTest {
                 .check(LIB);
         noClasses().that().resideInAPackage("dev.poolkit.crawl.internal..")
                 .should().dependOnClassesThat().resideInAPackage("dev.poolkit.crawl")
+                .check(LIB);
+    }
+
+    @Test
+    void httpUsesOfTheCrawlRoomOnlyItsRobotsTxtRules() {
+        // A fetcher obeys robots.txt (Fetcher.Builder.robots); the frontier, scope and sitemaps
+        // are the command line's to put together, not the fetcher's.
+        noClasses().that().resideInAPackage("dev.poolkit.http..")
+                .should().dependOnClassesThat(resideInAPackage("dev.poolkit.crawl..")
+                        .and(not(describe("Robots and its Answer", c -> c.getName().startsWith("dev.poolkit.crawl.Robots")))))
                 .check(LIB);
     }
 

@@ -177,6 +177,9 @@ public final class Job {
     @Mixin
     LimitOptions limits;
 
+    @Mixin
+    PolitenessOptions polite;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -196,6 +199,7 @@ public final class Job {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
             limits.applyTo(fetcher);
+            polite.applyTo(fetcher, false); // true once the job follows links (--depth > 0)
             // A worker's fetcher asks its parent, which keeps the limits for all the workers.
             if (pool instanceof ProcessPool processes) fetcher.gates(processes.gates());
             Fetcher.setShared(fetcher.build());
@@ -216,6 +220,9 @@ public final class Job {
                 inputs.add(site.pageUrls());
                 say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
             }
+            // Before the output is opened: a sitemap that cannot be read is a usage error.
+            polite.sitemapItems(Fetcher.shared(), line -> spec.commandLine().getErr().println(spec.name() + ": " + line))
+                    .forEach(inputs::add);
             resumeFrom(prior, inputs);
             try (Output out = openOutput()) {
                 return runItems(pool, inputs, prior.givenRecords(), out);
@@ -464,7 +471,7 @@ public final class Job {
         if ((resume || retryFailed) && format().equals("csv")) {
             throw new UsageError("--resume reads JSON Lines only, not csv (resume with --format jsonl output, or start a new csv file)");
         }
-        if (items.isEmpty() && input == null && !demo) {
+        if (items.isEmpty() && input == null && !demo && !polite.seeds()) {
             throw new UsageError("no items: give them as arguments, with -i FILE (- for stdin), or try --demo");
         }
         if (input != null && !input.equals("-") && !Files.isRegularFile(Path.of(input))) {
@@ -563,7 +570,8 @@ public final class Job {
                 return;
             }
             long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
-            if (input == null) total = Math.max(0, known);
+            if (polite.seeds()) total = -1; // a sitemap's pages are counted only as they are read
+            else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);
         }

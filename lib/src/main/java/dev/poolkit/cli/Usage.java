@@ -35,7 +35,8 @@ final class Usage {
         INPUT_AND_OUTPUT("%nInput and output:%n"),
         RUN_CONTROL("%nRun control:%n"),
         HTTP("%nHTTP:%n"),
-        LIMITS("%nLimits and retries:%n");
+        LIMITS("%nLimits and retries:%n"),
+        POLITENESS("%nrobots.txt and sitemaps:%n");
 
         final String heading;
 
@@ -97,6 +98,7 @@ final class Usage {
         Class<?> declaredIn = o.userObject() instanceof Member m ? m.getDeclaringClass() : null; // a field or a setter
         if (declaredIn == FetchOptions.class) return Section.HTTP;
         if (declaredIn == LimitOptions.class) return Section.LIMITS;
+        if (declaredIn == PolitenessOptions.class) return Section.POLITENESS;
         if (declaredIn == Job.class) return INPUT_AND_OUTPUT.contains(o.longestName()) ? Section.INPUT_AND_OUTPUT : Section.RUN_CONTROL;
         return Section.OWN;
     }
