@@ -7,11 +7,13 @@ import dev.poolkit.ProcessPool;
 import dev.poolkit.Result;
 import dev.poolkit.Sink;
 import dev.poolkit.Summary;
+import dev.poolkit.cli.internal.Crawl;
 import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.cli.internal.ItemCount;
 import dev.poolkit.cli.internal.Output;
 import dev.poolkit.cli.internal.ProgressLine;
 import dev.poolkit.cli.internal.RunStats;
+import dev.poolkit.crawl.LocalFrontier;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
 import dev.poolkit.internal.engine.Results;
@@ -138,6 +140,9 @@ public final class Job {
     @Mixin
     LimitOptions limits;
 
+    @Mixin
+    CrawlOptions crawl;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -151,8 +156,10 @@ public final class Job {
      * process of a {@link ProcessPool}, serves its parent instead.
      */
     public int run(Pool given) throws Exception {
-        Pool pool = itemTimeout == 0 ? given : given.withItemTimeout(FetchOptions.seconds("--item-timeout", itemTimeout,
+        Pool timed = itemTimeout == 0 ? given : given.withItemTimeout(FetchOptions.seconds("--item-timeout", itemTimeout,
                 0.001, "--item-timeout must be 0 (none) or at least 0.001 seconds, got " + itemTimeout));
+        // In a worker too, which parses the same arguments: the handler's links are found there.
+        Pool pool = crawl.following() ? timed.withFollow(true) : timed;
         try (pool) {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
@@ -170,6 +177,8 @@ public final class Job {
 
     private int runItems(Pool pool) throws Exception {
         check();
+        // Before opening, which creates the file: only an output that was there is resumed from.
+        resumingOutput = output != null && resume && Files.exists(output);
         try (Output out = openOutput()) {
             var inputs = new Inputs(items, input);
             long skipped = 0;
@@ -177,6 +186,8 @@ public final class Job {
             return runItems(pool, inputs, skipped, out);
         }
     }
+
+    private boolean resumingOutput;
 
     /** This run's statistics, fed by {@link Progress}; null before the run starts. */
     private volatile RunStats stats;
@@ -220,13 +231,17 @@ public final class Job {
             var badLines = new AtomicLong();
             var read = new AtomicLong();
             var progress = new Progress(out, read, badLines);
-            Iterator<String> counted = inputs.iterator(bad -> {
+            Iterator<String> given = inputs.iterator(bad -> {
                 badLines.incrementAndGet();
                 out.expect(bad.item());
                 progress.write(bad);
             });
+            // Following links: the given items seed a frontier, which feeds the pool.
+            LocalFrontier frontier = crawl.following() ? crawl.open(given, output, resumingOutput) : null;
+            Crawl crawling = frontier == null ? null : new Crawl(frontier, progress);
+            Iterator<String> counted = crawling == null ? given : crawling.items();
             Summary summary;
-            try (progress) {
+            try (progress; frontier) {
                 summary = pool.run(new Iterator<>() {
                     @Override
                     public boolean hasNext() {
@@ -240,7 +255,13 @@ public final class Job {
                         read.incrementAndGet();
                         return item;
                     }
-                }, progress);
+                }, crawling == null ? progress : crawling);
+                // A finished crawl needs no journal: every item it took has its record, so a
+                // --resume finds nothing to do without it. A stopped one keeps it to resume from.
+                if (crawling != null && crawling.completed() && output != null) {
+                    frontier.close();
+                    Files.deleteIfExists(CrawlOptions.journalOf(output));
+                }
             } catch (RuntimeException e) {
                 if (output != null || progress.outputFailure == null) throw e;
                 // Not quiet even with -q: the run did not do what it was asked.
@@ -300,6 +321,7 @@ public final class Job {
     }
 
     private void check() {
+        crawl.scope(); // a bad crawl option is a usage error before anything is opened
         if (format != null && !format.equals("jsonl") && !format.equals("csv")) {
             throw new UsageError("--format must be jsonl or csv, got " + format);
         }
@@ -395,7 +417,8 @@ public final class Job {
                 return;
             }
             long known = items.size() + (demo ? demoPages : 0) - skipped;
-            if (input == null) total = Math.max(0, known);
+            if (crawl.following()) total = -1; // what the pages link to is found as the run goes
+            else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);
         }

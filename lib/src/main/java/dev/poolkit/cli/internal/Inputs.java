@@ -59,24 +59,7 @@ public final class Inputs {
      * last line left half-written by a killed run. Returns how many records were found.
      */
     public long skipRecordedIn(Path output) throws IOException {
-        truncateToLastNewline(output);
-        long count = 0;
-        try (Stream<String> lines = Files.lines(output, StandardCharsets.UTF_8)) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (line.isBlank()) continue;
-                Object item;
-                try {
-                    item = Json.MAPPER.readTree(line).path("item").textValue();
-                } catch (IOException notJson) {
-                    continue;
-                }
-                if (item != null) {
-                    recorded.merge((String) item, 1, Integer::sum);
-                    count++;
-                }
-            }
-        }
-        return count;
+        return RecordedItems.read(output, item -> recorded.merge(item, 1, Integer::sum));
     }
 
     /**
@@ -138,18 +121,5 @@ public final class Inputs {
                 .map(line -> new Item(line.text(), line.valid() ? null : String.format(Locale.ROOT,
                         "line %d of %s is not valid UTF-8 (byte 0x%02X at byte %d of the line)",
                         line.number(), name, line.badByte(), line.badAt())));
-    }
-
-    private static void truncateToLastNewline(Path output) throws IOException {
-        try (var f = new RandomAccessFile(output.toFile(), "rw")) {
-            long end = f.length();
-            long keep = end;
-            while (keep > 0) {
-                f.seek(keep - 1);
-                if (f.read() == '\n') break;
-                keep--;
-            }
-            if (keep < end) f.setLength(keep);
-        }
     }
 }
