@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The command line every poolkit template shares, as a picocli mixin, and the run it drives:
- * read the items, run them through a pool, write one JSON line per item, report progress.
+ * read the items, run them through a pool, write one record per item, report progress.
  *
  * <pre>{@code
  * @Mixin Job job;
@@ -55,6 +55,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code yes | head -n 1}): the JVM ignores SIGPIPE and sees the error instead, and answers as
  * if it had not. Not 1, which here means "items failed": a script can tell a reader that went
  * away from failed items, and one that tolerates a closed pipe already checks for 141.
+ *
+ * <h2>Following links</h2>
+ * With {@code --depth N} ({@link CrawlOptions}), the given items seed a {@link LocalFrontier} that
+ * feeds the pool; the pool computes the links each handler offers ({@code follow} field, see
+ * {@link dev.poolkit.Fields}), the frontier takes those in scope, each once, and every record
+ * gets {@code depth} and {@code parent} (0 and null for a given item). The frontier's journal is
+ * {@code OUTPUT.frontier} beside {@code -o OUTPUT} (a temporary file without {@code -o}): JSON
+ * Lines, one found item a line, {@code {"item":"http://host/a","depth":1,"parent":"http://host/"}},
+ * each written whole before the record of the page that found it. A finished crawl deletes it;
+ * a stopped one keeps it, and {@code --resume} goes on from it with the items the output has
+ * records for as done. Without {@code --depth} none of this happens: no frontier, no dedupe.
  */
 public final class Job {
     /** 128 + SIGPIPE: stdout was closed before the run ended. */
