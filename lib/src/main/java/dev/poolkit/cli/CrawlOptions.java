@@ -1,6 +1,6 @@
 package dev.poolkit.cli;
 
-import dev.poolkit.cli.internal.RecordedItems;
+import dev.poolkit.cli.internal.PriorOutput;
 import dev.poolkit.crawl.LocalFrontier;
 import dev.poolkit.crawl.Scope;
 import picocli.CommandLine.Option;
@@ -88,15 +88,15 @@ public final class CrawlOptions {
 
     /**
      * The crawl's frontier over {@code seeds}. With {@code output}, its journal is
-     * {@link #journalOf OUTPUT.frontier}: resumed from, with the items the output has records
-     * for as done, when {@code resuming} (the output exists and {@code --resume} was given); else
-     * started afresh, an old one deleted. Without {@code output}, a temporary journal.
+     * {@link #journalOf OUTPUT.frontier}: resumed from when {@code prior} exists (the output of an
+     * earlier run, read for {@code --resume}), whose records' items are done; else started afresh,
+     * an old one deleted. Without {@code output}, a temporary journal, deleted when it is closed.
      */
-    LocalFrontier open(Iterator<String> seeds, Path output, boolean resuming) throws IOException {
+    LocalFrontier open(Iterator<String> seeds, Path output, PriorOutput prior) throws IOException {
         LocalFrontier.Builder b = LocalFrontier.builder().seeds(seeds).scope(scope());
         if (output != null) {
             Path journal = journalOf(output);
-            if (resuming) b.done(RecordedItems.streamed(output));
+            if (prior.exists()) b.done(prior.done());
             else Files.deleteIfExists(journal);
             b.journal(journal);
         }

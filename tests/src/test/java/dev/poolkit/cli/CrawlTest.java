@@ -110,7 +110,10 @@ class CrawlTest {
                 assertEquals(1, server.requests(path).size(), "fetched once: " + path);
             }
             assertEquals(0, server.requests("/a/1/x/deep").size(), "depth 4 is past --depth 3");
-            assertFalse(Files.exists(dir.resolve("out.jsonl.frontier")), "a finished crawl's journal is removed");
+            // The journal is kept, next to the output: each found page, once, with its depth and parent.
+            List<String> journal = Files.readAllLines(dir.resolve("out.jsonl.frontier"));
+            assertEquals(expected.size() - 1, journal.size(), String.join("\n", journal));
+            assertTrue(journal.contains("{\"item\":\"" + a1 + "\",\"depth\":2,\"parent\":\"" + a + "\"}"), String.join("\n", journal));
         }
     }
 

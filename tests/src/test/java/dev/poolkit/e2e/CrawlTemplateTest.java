@@ -140,7 +140,6 @@ class CrawlTemplateTest {
             }
         }
         assertEquals(SITE, got);
-        assertFalse(Files.exists(journal), "a finished crawl removes its journal");
     }
 
     /** Kills the ./jbang wrapper, its java and the worker JVMs with SIGKILL: nothing gets to clean up. */

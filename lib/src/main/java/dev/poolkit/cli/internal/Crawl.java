@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   and {@code parent} (null for a given item) first among its fields, in place of any the
  *   handler gave: after the journal, so a record is never on disk before what its item found;</li>
  *   <li>the frontier is told the item is done (also when writing failed, so that a thread waiting
- *   for items wakes up; the run is then not complete, see {@link #completed()}).</li>
+ *   for items wakes up; the run stops on the failure, and the item, with no record, is run
+ *   again by a {@code --resume}).</li>
  * </ol>
  * The record reaches the output through the run's own sink (format, order, counts), so the
  * record given to {@link Frontier#done} is empty: the in-process frontier's record sink is not
@@ -49,8 +50,6 @@ public final class Crawl implements Sink {
     private final Frontier frontier;
     private final Sink out;
     private final Map<String, Frontier.Item> inFlight = new ConcurrentHashMap<>();
-    private volatile boolean over;
-    private volatile boolean broken;
 
     public Crawl(Frontier frontier, Sink out) {
         this.frontier = frontier;
@@ -71,12 +70,11 @@ public final class Crawl implements Sink {
                     next = frontier.next();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    ended = true; // stopped: not over, the journal is kept for --resume
+                    ended = true; // stopped: the journal holds what is left, for --resume
                     return false;
                 }
                 if (next == null) {
                     ended = true;
-                    over = true;
                     return false;
                 }
                 return true;
@@ -97,26 +95,14 @@ public final class Crawl implements Sink {
     public Result write(Result result) {
         Frontier.Item item = inFlight.get(result.item());
         if (item == null) return out.write(result); // not the frontier's (none is): its record all the same
-        boolean written = false;
         try {
             List<String> found = found(result, item.value());
             if (!found.isEmpty()) frontier.add(item, found);
-            Result kept = out.write(record(result, item));
-            written = true;
-            return kept;
+            return out.write(record(result, item));
         } finally {
-            if (!written) broken = true;
             inFlight.remove(result.item());
             frontier.done(item, "");
         }
-    }
-
-    /**
-     * True when the frontier ran dry: every item it took has its record. False when the run
-     * stopped before that (a failed write, an interrupt, a closed stdout).
-     */
-    public boolean completed() {
-        return over && !broken;
     }
 
     /** The record: depth and parent first, the handler's fields after, without follow. */
