@@ -117,6 +117,43 @@ class CrawlTest {
         }
     }
 
+    @Test
+    void resumingAFinishedCrawlDoesNothingAndRetryFailedRedoesAFailedFoundPageAndFollowsItsLinks(@TempDir Path dir) throws Exception {
+        try (var server = TestServer.start()) {
+            String root = server.url("/");
+            server.route("/", html("root", "/a", "/b"))
+                    .route("/a", html("a"))
+                    // Fails the first time; then a page with a link of its own.
+                    .route("/b", (n, exchange) -> n == 1 ? Reply.status(500) : html("b", "/b/1"))
+                    .route("/b/1", html("b1"));
+            Path out = dir.resolve("out.jsonl");
+            String[] crawl = {"-q", "-o", out.toString(), "--depth", "2", "--retries", "0", root};
+
+            Run first = run(new Fetching(), crawl);
+            assertEquals(1, first.exitCode(), first.stderr());
+            assertEquals(Set.of(root, server.url("/a"), server.url("/b")), crawled(out).keySet());
+
+            Run again = run(new Fetching(), append(crawl, "--resume"));
+            assertEquals(0, again.exitCode(), again.stderr());
+            assertEquals(3, crawled(out).size(), "a finished crawl's resume has nothing to do");
+            assertEquals(1, server.requests("/").size());
+
+            Run retry = run(new Fetching(), append(crawl, "--retry-failed"));
+            assertEquals(0, retry.exitCode(), retry.stderr());
+            Map<String, String> got = crawled(out);
+            assertEquals(Map.of(root, "0 null", server.url("/a"), "1 " + root, server.url("/b"), "1 " + root,
+                    server.url("/b/1"), "2 " + server.url("/b")), got);
+            assertEquals(2, server.requests("/b").size());
+            assertEquals(1, server.requests("/a").size(), "only the failed page is fetched again");
+        }
+    }
+
+    private static String[] append(String[] args, String more) {
+        String[] all = Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
+    }
+
     /** Who links to whom, without a network: the handler offers the links of its item. */
     static final Map<String, List<String>> GRAPH = Map.of(
             "http://h/", List.of("http://h/a", "http://h/b", "http://other/x"),
