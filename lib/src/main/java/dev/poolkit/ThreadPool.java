@@ -46,6 +46,7 @@ public final class ThreadPool implements Pool {
     private final Duration itemTimeout;
     private final boolean follow;
     private final Object running = new Object();
+    private volatile QueueWorkers<String> current; // the run in progress, for stop()
 
     private ThreadPool(int threads, Handler handler, Duration itemTimeout, boolean follow) {
         this.threads = threads;
@@ -67,10 +68,18 @@ public final class ThreadPool implements Pool {
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         synchronized (running) {
             var outcome = new Tally(sink);
-            if (itemTimeout.isZero()) {
-                QueueWorkers.run(items, threads, "worker-", item -> outcome.accept(Results.run(handler, item, follow)));
-            } else {
-                runWithDeadlines(items, outcome);
+            try {
+                if (itemTimeout.isZero()) {
+                    current = new QueueWorkers<>(threads, threads * 2, "worker-", (slot, item) -> {
+                        outcome.accept(Results.run(handler, item, follow));
+                        return true;
+                    });
+                    current.run(items);
+                } else {
+                    runWithDeadlines(items, outcome);
+                }
+            } finally {
+                current = null;
             }
             return outcome.finish();
         }
@@ -91,8 +100,16 @@ public final class ThreadPool implements Pool {
                 outcome.accept(result);
                 return true;
             });
+            current = run.workers;
             run.workers.run(items);
         }
+    }
+
+    /** See {@link Pool#stop}: the items the queue holds are dropped, the threads in an item finish it. */
+    @Override
+    public void stop() {
+        QueueWorkers<String> run = current;
+        if (run != null) run.finishInFlight();
     }
 
     /**

@@ -132,8 +132,9 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.poolkit", "dev.poolkit.http..",
                         "dev.poolkit.internal.engine..", "dev.poolkit.internal.process..", "dev.poolkit.cli..", "dev.poolkit.demo..")
                 .check(LIB);
+        // sun.misc: the JDK's signals (jdk.unsupported), for Signals.
         noClasses().that().resideInAPackage("dev.poolkit.internal")
-                .should().dependOnClassesThat().resideOutsideOfPackages("dev.poolkit.internal", "java..", "com.fasterxml..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.poolkit.internal", "java..", "com.fasterxml..", "sun.misc..")
                 .check(LIB);
     }
 

@@ -68,8 +68,9 @@ final class Usage {
         codes.put("0", "every item succeeded");
         codes.put("1", "the run finished and some items failed");
         codes.put("2", "a usage or input error; nothing was started");
-        codes.put("130", "stopped by Ctrl-C");
+        codes.put("130", "stopped by Ctrl-C: the items in flight finished (at most --grace s); --resume does the rest");
         codes.put("141", "stdout was closed before the run ended (... | head)");
+        codes.put("143", "stopped by SIGTERM, as by Ctrl-C");
         return codes;
     }
 
