@@ -22,19 +22,21 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "async", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs handle() on every item on virtual threads, at most -c at once, and writes one JSON line per item.")
+        description = "Runs handle() on every item on virtual threads, at most -c at once, and writes one record per item (JSON Lines, or CSV).")
 class Async implements Callable<Integer> {
 
     // ==== EDIT HERE ==============================================================================
     /**
      * Does the work for one item (one line of input: a URL by default) and returns the fields of
-     * its JSON record; a field named "status" fills the record's status. Throw to fail the item:
-     * the exception's message becomes the record's "error". Runs on many threads at once.
+     * its record; a field named "status" fills the record's status. "follow" is not written: it
+     * offers the links to follow when the run is given --depth (computed only then). Throw to fail
+     * the item: the exception's message becomes the record's "error". Runs on many threads at once.
      */
     static Map<String, Object> handle(String url) throws Exception {
         Page page = Fetcher.shared().get(url);
         return Fields.of("status", page.status(), "bytes", page.bytes(), "title", page.title(),
-                "finalUrl", page.finalUrl(), "attempts", page.attempts());
+                "finalUrl", page.finalUrl(), "attempts", page.attempts(),
+                "follow", Fields.follow(page::links)); // parsed only with --depth
     }
     // =============================================================================================
 

@@ -48,18 +48,20 @@ public final class AsyncPool implements Pool {
     private final int concurrency;
     private final Handler handler;
     private final Duration itemTimeout;
+    private final boolean follow;
     private final Object running = new Object();
     private volatile Run current; // the run in progress, for stop()
 
-    private AsyncPool(int concurrency, Handler handler, Duration itemTimeout) {
+    private AsyncPool(int concurrency, Handler handler, Duration itemTimeout, boolean follow) {
         this.concurrency = concurrency;
         this.handler = handler;
         this.itemTimeout = itemTimeout;
+        this.follow = follow;
     }
 
     /** A pool that runs {@code handler} on at most {@code concurrency} (>= 1) items at once. */
     public static AsyncPool of(int concurrency, Handler handler) {
-        return new AsyncPool(Check.atLeast(1, concurrency, "concurrency"), Objects.requireNonNull(handler, "handler"), Duration.ZERO);
+        return new AsyncPool(Check.atLeast(1, concurrency, "concurrency"), Objects.requireNonNull(handler, "handler"), Duration.ZERO, false);
     }
 
     public int concurrency() {
@@ -149,11 +151,11 @@ public final class AsyncPool implements Pool {
         private void work(int slot, String item) {
             Result result;
             if (deadlines == null) {
-                result = Results.run(handler, item);
+                result = Results.run(handler, item, follow);
             } else {
                 ItemDeadlines.Slot clock = deadlines.slot(slot);
                 ItemDeadlines.Running started = clock.begin(item);
-                result = Results.run(handler, item);
+                result = Results.run(handler, item, follow);
                 if (!clock.end(started)) return; // timed out: recorded, and the chain went on without this thread
             }
             deliverThenGoOn(slot, result);
@@ -243,7 +245,13 @@ public final class AsyncPool implements Pool {
      */
     @Override
     public AsyncPool withItemTimeout(Duration timeout) {
-        return new AsyncPool(concurrency, handler, Check.notNegative(Objects.requireNonNull(timeout, "timeout"), "timeout"));
+        return new AsyncPool(concurrency, handler, Check.notNegative(Objects.requireNonNull(timeout, "timeout"), "timeout"), follow);
+    }
+
+    /** This pool, following links or not: see {@link Pool#withFollow}. */
+    @Override
+    public AsyncPool withFollow(boolean follow) {
+        return new AsyncPool(concurrency, handler, itemTimeout, follow);
     }
 
     /** Waits for a run in progress; the pool holds no threads between runs. */

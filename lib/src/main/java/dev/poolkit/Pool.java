@@ -47,6 +47,15 @@ public interface Pool extends AutoCloseable {
     Pool withItemTimeout(java.time.Duration timeout);
 
     /**
+     * A pool like this one whose results carry the items the handler offers to follow
+     * ({@link Fields#FOLLOW}), evaluated on the handler's thread (a process pool's: in the worker,
+     * and sent back with the result), as a list of strings in the result's fields. Without it
+     * (the default, {@code false}) that field is dropped unevaluated. A crawl turns it on and
+     * takes the field out of the record; see {@link Fields}.
+     */
+    Pool withFollow(boolean follow);
+
+    /**
      * Stops the run in progress gracefully: no item is started after this call, the items in
      * flight finish and are given to the sink as usual, and {@link #run} returns once they are,
      * without reading {@code items} further. The items it read ahead but did not start get no

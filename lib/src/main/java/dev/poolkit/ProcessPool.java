@@ -94,6 +94,7 @@ public final class ProcessPool implements Pool {
     private final int threadsPerProcess;
     private final int crashRetries;
     private final Duration itemTimeout;
+    private final boolean follow;
     private final Handler handler;
     private final List<String> command;
     private final Object running = new Object();
@@ -106,6 +107,7 @@ public final class ProcessPool implements Pool {
         this.threadsPerProcess = b.threadsPerProcess;
         this.crashRetries = b.crashRetries;
         this.itemTimeout = b.itemTimeout;
+        this.follow = b.follow;
         this.handler = Objects.requireNonNull(b.handler, "handler");
         this.command = b.command != null ? List.copyOf(b.command) : null;
     }
@@ -226,7 +228,7 @@ public final class ProcessPool implements Pool {
             try {
                 WorkerSlot.Task task = Wire.readTask(line);
                 if (!claims.claim(task.id())) return; // taken back: it runs in another worker
-                String answer = Wire.writeResult(task.id(), Results.run(handler, task.item()));
+                String answer = Wire.writeResult(task.id(), Results.run(handler, task.item(), follow));
                 synchronized (wire) {
                     wire.println(answer);
                     wire.flush();
@@ -274,12 +276,25 @@ public final class ProcessPool implements Pool {
         return (d.compareTo(century) > 0 ? century : d).toNanos();
     }
 
+    /**
+     * This pool, following links or not (see {@link Pool#withFollow}): the workers evaluate the
+     * items to follow and send them back with each result. A worker must be built with the same
+     * setting, as it is when it parses the same arguments.
+     */
+    @Override
+    public ProcessPool withFollow(boolean follow) {
+        var b = toBuilder();
+        b.follow = follow;
+        return b.build();
+    }
+
     private Builder toBuilder() {
         var b = new Builder();
         b.processes = processes;
         b.threadsPerProcess = threadsPerProcess;
         b.crashRetries = crashRetries;
         b.itemTimeout = itemTimeout;
+        b.follow = follow;
         b.handler = handler;
         b.command = command;
         return b;
@@ -303,6 +318,7 @@ public final class ProcessPool implements Pool {
         private int threadsPerProcess = 1;
         private int crashRetries = 1;
         private Duration itemTimeout = Duration.ZERO;
+        private boolean follow;
         private Handler handler;
         private List<String> command;
 

@@ -44,18 +44,20 @@ public final class ThreadPool implements Pool {
     private final int threads;
     private final Handler handler;
     private final Duration itemTimeout;
+    private final boolean follow;
     private final Object running = new Object();
     private volatile QueueWorkers<String> current; // the run in progress, for stop()
 
-    private ThreadPool(int threads, Handler handler, Duration itemTimeout) {
+    private ThreadPool(int threads, Handler handler, Duration itemTimeout, boolean follow) {
         this.threads = threads;
         this.handler = handler;
         this.itemTimeout = itemTimeout;
+        this.follow = follow;
     }
 
     /** A pool of {@code threads} (>= 1) platform threads running {@code handler}. */
     public static ThreadPool of(int threads, Handler handler) {
-        return new ThreadPool(Check.atLeast(1, threads, "threads"), Objects.requireNonNull(handler, "handler"), Duration.ZERO);
+        return new ThreadPool(Check.atLeast(1, threads, "threads"), Objects.requireNonNull(handler, "handler"), Duration.ZERO, false);
     }
 
     public int threads() {
@@ -69,7 +71,7 @@ public final class ThreadPool implements Pool {
             try {
                 if (itemTimeout.isZero()) {
                     current = new QueueWorkers<>(threads, threads * 2, "worker-", (slot, item) -> {
-                        outcome.accept(Results.run(handler, item));
+                        outcome.accept(Results.run(handler, item, follow));
                         return true;
                     });
                     current.run(items);
@@ -93,7 +95,7 @@ public final class ThreadPool implements Pool {
             run.workers = new QueueWorkers<>(threads, threads * 2, "worker-", (slot, item) -> {
                 ItemDeadlines.Slot clock = deadlines.slot(slot);
                 ItemDeadlines.Running started = clock.begin(item);
-                Result result = Results.run(handler, item);
+                Result result = Results.run(handler, item, follow);
                 if (!clock.end(started)) return false; // timed out: recorded, and this thread was replaced
                 outcome.accept(result);
                 return true;
@@ -116,11 +118,17 @@ public final class ThreadPool implements Pool {
      */
     @Override
     public ThreadPool withItemTimeout(Duration timeout) {
-        return new ThreadPool(threads, handler, Check.notNegative(Objects.requireNonNull(timeout, "timeout"), "timeout"));
+        return new ThreadPool(threads, handler, Check.notNegative(Objects.requireNonNull(timeout, "timeout"), "timeout"), follow);
     }
 
     public Duration itemTimeout() {
         return itemTimeout;
+    }
+
+    /** This pool, following links or not: see {@link Pool#withFollow}. */
+    @Override
+    public ThreadPool withFollow(boolean follow) {
+        return new ThreadPool(threads, handler, itemTimeout, follow);
     }
 
     /** Waits for a run in progress; the pool holds no threads between runs. */

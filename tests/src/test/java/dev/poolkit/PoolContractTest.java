@@ -51,6 +51,47 @@ abstract class PoolContractTest {
     }
 
     @Test
+    void followFieldIsComputedOnTheHandlersThreadOnlyWhenThePoolFollows() throws Exception {
+        var computedOn = new ConcurrentLinkedQueue<String>();
+        Handler handler = item -> {
+            String handlerThread = Thread.currentThread().getName();
+            return Fields.of("n", 1, Fields.FOLLOW, Fields.follow(() -> {
+                computedOn.add(Thread.currentThread().getName().equals(handlerThread) ? "same" : "other");
+                return List.of(item + "/a", item + "/b");
+            }));
+        };
+        var plain = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(4, handler)) {
+            run(pool, List.of("x", "y", "z"), plain);
+        }
+        assertTrue(computedOn.isEmpty(), "a pool that does not follow never computes the links");
+        for (Result r : plain) assertEquals(Map.of("n", 1), r.fields(), "and drops the field");
+
+        var following = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(4, handler).withFollow(true)) {
+            run(pool, List.of("x", "y", "z"), following);
+        }
+        assertEquals(List.of("same", "same", "same"), List.copyOf(computedOn));
+        for (Result r : following) {
+            assertEquals(List.of(r.item() + "/a", r.item() + "/b"), r.fields().get(Fields.FOLLOW), r.toString());
+        }
+    }
+
+    @Test
+    void followThatThrowsFailsItsItem() throws Exception {
+        var results = new ConcurrentLinkedQueue<Result>();
+        try (Pool pool = newPool(2, item -> Fields.of(Fields.FOLLOW, Fields.follow(() -> {
+            throw new IllegalStateException("no links today");
+        }))).withFollow(true)) {
+            run(pool, List.of("x"), results);
+        }
+        Result r = results.peek();
+        assertFalse(r.ok());
+        assertEquals("handler", r.errorKind());
+        assertTrue(r.error().contains("no links today"), r.error());
+    }
+
+    @Test
     void everyItemGetsExactlyOneResult() throws Exception {
         // 500 distinct items, each four times: duplicates must each get their own result.
         List<String> input = IntStream.range(0, 2000).mapToObj(i -> "item-" + (i % 500)).toList();

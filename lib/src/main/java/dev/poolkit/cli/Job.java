@@ -7,6 +7,7 @@ import dev.poolkit.ProcessPool;
 import dev.poolkit.Result;
 import dev.poolkit.Sink;
 import dev.poolkit.Summary;
+import dev.poolkit.cli.internal.Crawl;
 import dev.poolkit.cli.internal.DemoPorts;
 import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.cli.internal.ItemCount;
@@ -14,6 +15,7 @@ import dev.poolkit.cli.internal.Output;
 import dev.poolkit.cli.internal.PriorOutput;
 import dev.poolkit.cli.internal.ProgressLine;
 import dev.poolkit.cli.internal.RunStats;
+import dev.poolkit.crawl.LocalFrontier;
 import dev.poolkit.cli.internal.Stopper;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
@@ -42,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The command line every poolkit template shares, as a picocli mixin, and the run it drives:
- * read the items, run them through a pool, write one JSON line per item, report progress.
+ * read the items, run them through a pool, write one record per item, report progress.
  *
  * <pre>{@code
  * @Mixin Job job;
@@ -69,6 +71,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * at once, with 128 + its number: the records written so far stay whole lines, none is written
  * after it. Worker processes ignore both signals (a terminal's Ctrl-C reaches them too): they
  * finish what they run and exit when their parent closes their stdin, or dies.
+ *
+ * <h2>Following links</h2>
+ * With {@code --depth N} ({@link CrawlOptions}), the given items seed a {@link LocalFrontier} that
+ * feeds the pool; the pool computes the links each handler offers ({@code follow} field, see
+ * {@link dev.poolkit.Fields}), the frontier takes those in scope, each once, and every record
+ * gets {@code depth} and {@code parent} (0 and null for a given item). The frontier's journal is
+ * {@code OUTPUT.frontier} beside {@code -o OUTPUT} (a temporary file without {@code -o}): JSON
+ * Lines, one found item a line, {@code {"item":"http://host/a","depth":1,"parent":"http://host/"}},
+ * each written whole before the record of the page that found it. It is kept when the crawl
+ * ends, finished or not: {@code --resume} goes on from it with the items the output has records
+ * for as done (a finished crawl's resume has nothing to do), and {@code --retry-failed} hands the
+ * found items whose records it takes out to the frontier again. A run without {@code --resume}
+ * deletes an old one. Without {@code --depth} none of this happens: no frontier, no dedupe.
  */
 public final class Job {
     /** 128 + SIGPIPE: stdout was closed before the run ended. */
@@ -178,6 +193,9 @@ public final class Job {
     LimitOptions limits;
 
     @Mixin
+    CrawlOptions crawl;
+
+    @Mixin
     PolitenessOptions polite;
 
     @Spec(Spec.Target.MIXEE)
@@ -193,13 +211,15 @@ public final class Job {
      * process of a {@link ProcessPool}, serves its parent instead.
      */
     public int run(Pool given) throws Exception {
-        Pool pool = itemTimeout == 0 ? given : given.withItemTimeout(FetchOptions.seconds("--item-timeout", itemTimeout,
+        Pool timed = itemTimeout == 0 ? given : given.withItemTimeout(FetchOptions.seconds("--item-timeout", itemTimeout,
                 0.001, "--item-timeout must be 0 (none) or at least 0.001 seconds, got " + itemTimeout));
+        // In a worker too, which parses the same arguments: the handler's links are found there.
+        Pool pool = crawl.following() ? timed.withFollow(true) : timed;
         try (pool) {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
             limits.applyTo(fetcher);
-            polite.applyTo(fetcher, false); // true once the job follows links (--depth > 0)
+            polite.applyTo(fetcher, crawl.following());
             // A worker's fetcher asks its parent, which keeps the limits for all the workers.
             if (pool instanceof ProcessPool processes) fetcher.gates(processes.gates());
             Fetcher.setShared(fetcher.build());
@@ -214,9 +234,14 @@ public final class Job {
     private int runItems(Pool pool) throws Exception {
         check();
         PriorOutput prior = priorOutput();
+        this.prior = prior;
         try (DemoSite site = demo ? startDemo(prior) : null) {
             var inputs = new Inputs(items, input);
-            if (site != null) {
+            if (site != null && crawl.following()) {
+                // A crawl starts from the front page and finds the rest by following its links.
+                inputs.add(List.of(site.frontPage()));
+                say("demo site at " + site.url() + " (crawling from " + site.frontPage() + ", " + demoDelay + " ms delay)");
+            } else if (site != null) {
                 inputs.add(site.pageUrls());
                 say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
             }
@@ -229,6 +254,9 @@ public final class Job {
             }
         }
     }
+
+    /** The earlier output, with --resume: a crawl's frontier takes its items as done. */
+    private PriorOutput prior = PriorOutput.none();
 
     /** With --resume: the output an earlier run left, refused if it is not poolkit records (unless --force). */
     private PriorOutput priorOutput() throws IOException {
@@ -247,8 +275,8 @@ public final class Job {
         String notInInput = force ? null : prior.notInInput(inputs);
         if (notInInput != null) throw new UsageError(notInInput);
         if (retryFailed) {
-            // Given items only: no crawl journal here hands out found ones again.
-            long retried = prior.retryFailed(false);
+            // Found items too when a crawl's journal will hand them out again; else given ones only.
+            long retried = prior.retryFailed(crawl.following() && output != null && Files.exists(CrawlOptions.journalOf(output)));
             if (retried > 0) say("retrying " + retried + " items whose last record failed (their failed records are out of " + output + ")");
         } else {
             prior.prepareToAppend();
@@ -326,7 +354,7 @@ public final class Job {
         var badLines = new AtomicLong();
         var read = new AtomicLong();
         var progress = new Progress(out, read, badLines);
-        Iterator<String> counted = inputs.iterator(bad -> {
+        Iterator<String> given = inputs.iterator(bad -> {
             badLines.incrementAndGet();
             out.expect(bad.item());
             progress.write(bad);
@@ -335,9 +363,13 @@ public final class Job {
         Stopper stopper = new Stopper(Duration.ofMillis(Math.round(grace * 1000)), pool::stop, progress::interject,
                 this::stoppedAtOnce, Stopper::exitJvm);
         this.stopper = stopper;
+        // Following links: the given items seed a frontier, which feeds the pool.
+        LocalFrontier frontier = crawl.following() ? crawl.open(given, output, prior) : null;
+        Crawl crawling = frontier == null ? null : new Crawl(frontier, progress);
+        Iterator<String> counted = crawling == null ? given : crawling.items();
         Summary summary;
         stopper.listen();
-        try (progress; stopper) {
+        try (progress; stopper; frontier) {
             try {
                 summary = pool.run(new Iterator<>() {
                     @Override
@@ -352,7 +384,7 @@ public final class Job {
                         read.incrementAndGet();
                         return item;
                     }
-                }, progress);
+                }, crawling == null ? progress : crawling);
             } finally {
                 stopper.runEnded();
             }
@@ -413,6 +445,7 @@ public final class Job {
     /** The items this run had to do (less those a resume skips, about), or -1 if unknown (stdin). */
     private long total(Progress progress) {
         if (progress.total >= 0) return progress.total;
+        if (crawl.following()) return -1; // the pages not found yet are not known
         long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
         if (input == null) return Math.max(0, known);
         if (input.equals("-")) return -1;
@@ -464,6 +497,7 @@ public final class Job {
     }
 
     private void check() {
+        crawl.scope(); // a bad crawl option is a usage error before anything is opened
         if (format != null && !format.equals("jsonl") && !format.equals("csv")) {
             throw new UsageError("--format must be jsonl or csv, got " + format);
         }
@@ -570,7 +604,8 @@ public final class Job {
                 return;
             }
             long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
-            if (polite.seeds()) total = -1; // a sitemap's pages are counted only as they are read
+            if (crawl.following()) total = -1; // what the pages link to is found as the run goes
+            else if (polite.seeds()) total = -1; // a sitemap's pages are counted only as they are read
             else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);

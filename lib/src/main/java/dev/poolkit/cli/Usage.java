@@ -34,6 +34,7 @@ final class Usage {
         OWN("%nOptions:%n"),
         INPUT_AND_OUTPUT("%nInput and output:%n"),
         RUN_CONTROL("%nRun control:%n"),
+        CRAWL("%nFollowing links (crawling):%n"),
         HTTP("%nHTTP:%n"),
         LIMITS("%nLimits and retries:%n"),
         POLITENESS("%nrobots.txt and sitemaps:%n");
@@ -99,6 +100,7 @@ final class Usage {
         if (declaredIn == FetchOptions.class) return Section.HTTP;
         if (declaredIn == LimitOptions.class) return Section.LIMITS;
         if (declaredIn == PolitenessOptions.class) return Section.POLITENESS;
+        if (declaredIn == CrawlOptions.class) return Section.CRAWL;
         if (declaredIn == Job.class) return INPUT_AND_OUTPUT.contains(o.longestName()) ? Section.INPUT_AND_OUTPUT : Section.RUN_CONTROL;
         return Section.OWN;
     }

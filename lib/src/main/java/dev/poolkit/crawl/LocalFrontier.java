@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <h2>The journal and resume</h2>
- * The journal ({@link Builder#journal}; the command line would keep it next to the output, as
+ * The journal ({@link Builder#journal}; the command line keeps it next to the output, as
  * {@code OUTPUT.frontier}) is append-only JSON Lines, one found item a line:
  * {@code {"item":"http://host/a","depth":1,"parent":"http://host/"}}, each written whole in one
  * write before {@link #add} returns, so before the record of the item that found it. The output is

@@ -1,11 +1,16 @@
 package dev.poolkit.internal.engine;
 
 import dev.poolkit.Failure;
+import dev.poolkit.Fields;
 import dev.poolkit.Handler;
 import dev.poolkit.Result;
 import dev.poolkit.internal.Text;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,15 +21,47 @@ import java.util.Map;
 public final class Results {
     private Results() {}
 
+    /** {@link #run(Handler, String, boolean)} for a run that does not follow links. */
     public static Result run(Handler handler, String item) {
+        return run(handler, item, false);
+    }
+
+    /**
+     * Runs {@code handler} on {@code item}. A {@value Fields#FOLLOW} field is dropped unevaluated
+     * when {@code follow} is false; when true, it is evaluated here, on the handler's thread, and
+     * kept as a list of strings, for the run to take out of the record.
+     */
+    public static Result run(Handler handler, String item, boolean follow) {
         long start = System.nanoTime();
         try {
             Map<String, ?> fields = handler.handle(item);
+            if (fields != null && fields.containsKey(Fields.FOLLOW)) {
+                // Copied once here, and not again by Result.success: a plain run pays one lookup.
+                Map<String, Object> taken = withFollow(fields, follow);
+                return new Result(item, true, statusIn(taken), null, null, millisSince(start), taken);
+            }
             return Result.success(item, statusIn(fields), millisSince(start), fields);
         } catch (Throwable e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return failure(item, e, millisSince(start));
         }
+    }
+
+    private static Map<String, Object> withFollow(Map<String, ?> fields, boolean follow) {
+        var out = new LinkedHashMap<String, Object>(fields);
+        Object value = out.remove(Fields.FOLLOW);
+        if (!follow || value == null) return out;
+        Collection<?> items;
+        if (value instanceof Fields.Follow lazy) items = lazy.get();
+        else if (value instanceof Collection<?> c) items = c;
+        else if (value instanceof Object[] a) items = Arrays.asList(a);
+        else if (value instanceof CharSequence one) items = List.of(one);
+        else throw new IllegalArgumentException("the field \"" + Fields.FOLLOW + "\" must be a collection of URLs or "
+                + "Fields.follow(...), got " + value.getClass().getName());
+        var urls = new ArrayList<String>(items.size());
+        for (Object o : items) if (o != null) urls.add(o.toString());
+        out.put(Fields.FOLLOW, urls);
+        return out;
     }
 
     /** The failed result of {@code item} for {@code e}. */
