@@ -60,9 +60,9 @@ public final class Queue implements AutoCloseable {
         this.store = store;
     }
 
-    /** Connects (and creates the job's consumer group if it has none). */
+    /** Connects (and creates the job's consumer group if it has none), retrying for up to 10 s. */
     public static Queue open(QueueUrl url) {
-        return open(url, line -> {}, Duration.ofSeconds(30));
+        return open(url, line -> {}, Duration.ofSeconds(10));
     }
 
     /** Connects, with a log for Redis going away and coming back, retrying for up to {@code reconnectFor}. */
