@@ -11,6 +11,7 @@ import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.cli.internal.ItemCount;
 import dev.poolkit.cli.internal.Output;
 import dev.poolkit.cli.internal.ProgressLine;
+import dev.poolkit.cli.internal.QueueSource;
 import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
@@ -138,6 +139,9 @@ public final class Job {
     @Mixin
     LimitOptions limits;
 
+    @Mixin
+    QueueOptions queue;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -220,13 +224,16 @@ public final class Job {
             var badLines = new AtomicLong();
             var read = new AtomicLong();
             var progress = new Progress(out, read, badLines);
-            Iterator<String> counted = inputs.iterator(bad -> {
+            Iterator<String> given = inputs.iterator(bad -> {
                 badLines.incrementAndGet();
                 out.expect(bad.item());
                 progress.write(bad);
             });
             Summary summary;
-            try (progress) {
+            // --queue: the items come from the shared job (the given ones pushed to it first).
+            try (progress; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
+                Iterator<String> counted = shared == null ? given : shared.items();
+                if (shared != null) say("working on " + queue.url() + " as " + shared.consumer());
                 summary = pool.run(new Iterator<>() {
                     @Override
                     public boolean hasNext() {
@@ -240,7 +247,7 @@ public final class Job {
                         read.incrementAndGet();
                         return item;
                     }
-                }, progress);
+                }, shared == null ? progress : shared.sink(progress));
             } catch (RuntimeException e) {
                 if (output != null || progress.outputFailure == null) throw e;
                 // Not quiet even with -q: the run did not do what it was asked.
@@ -307,7 +314,12 @@ public final class Job {
         if (resume && format().equals("csv")) {
             throw new UsageError("--resume reads JSON Lines only, not csv (resume with --format jsonl output, or start a new csv file)");
         }
-        if (items.isEmpty() && input == null && !demo) {
+        queue.check();
+        if (queue.enabled() && resume) {
+            throw new UsageError("--resume and --queue: the job on Redis knows what is done (drop --resume; -o keeps a local copy)");
+        }
+        if (queue.enabled() && ordered) throw new UsageError("--ordered and --queue: a shared job has no input order (drop --ordered)");
+        if (items.isEmpty() && input == null && !demo && !queue.enabled()) {
             throw new UsageError("no items: give them as arguments, with -i FILE (- for stdin), or try --demo");
         }
         if (input != null && !input.equals("-") && !Files.isRegularFile(Path.of(input))) {

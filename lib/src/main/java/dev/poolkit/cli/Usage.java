@@ -34,7 +34,8 @@ final class Usage {
         INPUT_AND_OUTPUT("%nInput and output:%n"),
         RUN_CONTROL("%nRun control:%n"),
         HTTP("%nHTTP:%n"),
-        LIMITS("%nLimits and retries:%n");
+        LIMITS("%nLimits and retries:%n"),
+        QUEUE("%nShared job on Redis:%n");
 
         final String heading;
 
@@ -95,6 +96,7 @@ final class Usage {
         Class<?> declaredIn = o.userObject() instanceof Member m ? m.getDeclaringClass() : null; // a field or a setter
         if (declaredIn == FetchOptions.class) return Section.HTTP;
         if (declaredIn == LimitOptions.class) return Section.LIMITS;
+        if (declaredIn == QueueOptions.class) return Section.QUEUE;
         if (declaredIn == Job.class) return INPUT_AND_OUTPUT.contains(o.longestName()) ? Section.INPUT_AND_OUTPUT : Section.RUN_CONTROL;
         return Section.OWN;
     }

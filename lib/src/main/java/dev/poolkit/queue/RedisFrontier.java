@@ -18,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -67,6 +70,9 @@ import java.util.function.Consumer;
  *   either way. A worker killed after the work but before the script leaves the entry pending: it
  *   is claimed and done again, and its record still appears once. Two workers finishing one item
  *   (one of them after a claim) write one record.</li>
+ *   <li><b>Group commit.</b> {@link #done} waits until its record is in Redis, but the records of
+ *   many threads finishing at once travel together: one thread writes whatever is waiting (up to
+ *   500) in one call of the done script.</li>
  *   <li><b>Claims.</b> Each worker XAUTOCLAIMs entries idle for more than {@code claimAfter}
  *   (default 60 s). A worker alive but slow keeps its claims: a thread renews every entry it holds
  *   every {@code claimAfter / 3} (XCLAIM min-idle 0 JUSTID, only if it still owns the entry,
@@ -114,6 +120,11 @@ public final class RedisFrontier implements Frontier {
     private String cursor = "0-0";
     private long lastClaim;
     private final Thread renewer;
+    private final LinkedBlockingQueue<Writing> writing = new LinkedBlockingQueue<>();
+    private final Thread writer;
+
+    /** A record waiting for the writer, and what its caller waits on. */
+    private record Writing(JobStore.Done done, CompletableFuture<Void> written) {}
 
     private RedisFrontier(Builder b, JobStore store) {
         this.store = store;
@@ -126,6 +137,7 @@ public final class RedisFrontier implements Frontier {
         this.log = b.log;
         this.pollMillis = (int) Math.max(10, Math.min(500, claimAfterMillis / 2));
         this.renewer = Thread.ofPlatform().daemon().name("queue-renew").unstarted(this::renewLoop);
+        this.writer = Thread.ofPlatform().daemon().name("queue-done").unstarted(this::writeLoop);
     }
 
     public static Builder builder(QueueUrl url) {
@@ -253,7 +265,14 @@ public final class RedisFrontier implements Frontier {
             requireInFlight(item, "finish");
             e = inFlight.get(item.value());
         }
-        store.done(consumer, List.of(new JobStore.Done(e.id(), e.fp(), e.item(), record, record.contains("\"ok\":true"))));
+        var w = new Writing(new JobStore.Done(e.id(), e.fp(), e.item(), record, record.contains("\"ok\":true")), new CompletableFuture<>());
+        writing.add(w);
+        try {
+            // Uninterruptibly: the record is on its way either way, and the caller must know whether it arrived.
+            w.written().join();
+        } catch (CompletionException failed) {
+            throw failed.getCause() instanceof RuntimeException r ? r : failed;
+        }
         synchronized (this) {
             inFlight.remove(item.value());
             notifyAll();
@@ -280,7 +299,11 @@ public final class RedisFrontier implements Frontier {
         return state;
     }
 
-    /** Releases what this worker still holds (see the class doc), leaves the group if it holds nothing, disconnects. */
+    /**
+     * Releases what this worker still holds (see the class doc), leaves the group if it holds
+     * nothing, disconnects. Call it after the last {@link #done} has returned: a record still
+     * waiting to be written then fails its caller, and its item is released with the rest.
+     */
     @Override
     public void close() {
         Map<String, Long> held = new LinkedHashMap<>();
@@ -295,6 +318,12 @@ public final class RedisFrontier implements Frontier {
             inFlight.clear();
         }
         renewer.interrupt();
+        writer.interrupt();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             if (!held.isEmpty()) store.release(consumer, held);
             store.forget(consumer);
@@ -312,12 +341,41 @@ public final class RedisFrontier implements Frontier {
             notifyAll();
         }
         renewer.interrupt();
+        writer.interrupt();
         try {
             renewer.join();
+            writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         store.close();
+    }
+
+    /**
+     * Group commit: whatever records are waiting go to Redis in one script call (up to 500), so
+     * under load many items share one round trip, and alone an item pays one.
+     */
+    private void writeLoop() {
+        List<Writing> batch = new ArrayList<>();
+        try {
+            while (true) {
+                batch.add(writing.take());
+                writing.drainTo(batch, 499);
+                List<JobStore.Done> done = new ArrayList<>(batch.size());
+                for (Writing w : batch) done.add(w.done());
+                try {
+                    store.done(consumer, done);
+                    for (Writing w : batch) w.written().complete(null);
+                } catch (RuntimeException e) {
+                    for (Writing w : batch) w.written().completeExceptionally(e);
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException stop) {
+            var failure = new IllegalStateException("frontier is closed: record not written");
+            for (Writing w : batch) w.written().completeExceptionally(failure);
+            for (Writing w; (w = writing.poll()) != null; ) w.written().completeExceptionally(failure);
+        }
     }
 
     private void renewLoop() {
@@ -433,6 +491,7 @@ public final class RedisFrontier implements Frontier {
                 Queue.push(store, seeds, scope.maxItems());
                 var frontier = new RedisFrontier(this, store);
                 frontier.renewer.start();
+                frontier.writer.start();
                 return frontier;
             } catch (RuntimeException e) {
                 store.close();
