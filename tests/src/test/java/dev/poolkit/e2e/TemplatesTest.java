@@ -46,9 +46,18 @@ class TemplatesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
-    void scaffoldedTemplateWritesOneRecordPerItemWithTheRightOutcome(String template, @TempDir Path dir) throws Exception {
+    void scaffoldedTemplateIsNamedAfterItsFileAndWritesOneRecordPerItemWithTheRightOutcome(String template, @TempDir Path dir)
+            throws Exception {
         Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("MyScraper.java").toString());
         assertEquals(0, init.exitCode(), init::toString);
+        // One scaffold serves both checks: compiling it is most of this test's time.
+        assertEquals(TemplateSource.of(template).scaffolded("MyScraper"), Files.readString(dir.resolve("MyScraper.java")));
+        Command help = Command.jbang(dir, null, "MyScraper.java", "--help");
+        assertEquals(0, help.exitCode(), help::toString);
+        assertTrue(help.stdout().startsWith("Usage: MyScraper "), help::toString);
+        Command aliasHelp = Command.jbang(Command.ROOT, null, template + "@.", "--help");
+        assertEquals(0, aliasHelp.exitCode(), aliasHelp::toString);
+        assertTrue(aliasHelp.stdout().startsWith("Usage: " + template + " "), aliasHelp::toString);
 
         String page1 = site.url() + "/page/1";
         String page2 = site.url() + "/page/2";
@@ -91,22 +100,6 @@ class TemplatesTest {
         assertEquals(expected, Files.exists(qute) ? Files.readString(qute) : "", () -> qute + " is not "
                 + TemplateSource.script(template) + " with its class and command named {baseName}; after editing the script, "
                 + "rewrite it with: mvn -f tests test -Dtest='TemplatesTest#quteTemplate*' -Dpoolkit.writeTemplates=true");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"threads", "processes", "hybrid", "async"})
-    void scaffoldedScriptIsNamedAfterItsFile(String template, @TempDir Path dir) throws Exception {
-        Command init = Command.jbang(Command.ROOT, null, "init", "-t", template + "@.", dir.resolve("MyScraper.java").toString());
-        assertEquals(0, init.exitCode(), init::toString);
-
-        Command help = Command.jbang(dir, null, "MyScraper.java", "--help");
-        Command aliasHelp = Command.jbang(Command.ROOT, null, template + "@.", "--help");
-
-        assertEquals(TemplateSource.of(template).scaffolded("MyScraper"), Files.readString(dir.resolve("MyScraper.java")));
-        assertEquals(0, help.exitCode(), help::toString);
-        assertTrue(help.stdout().startsWith("Usage: MyScraper "), help::toString);
-        assertEquals(0, aliasHelp.exitCode(), aliasHelp::toString);
-        assertTrue(aliasHelp.stdout().startsWith("Usage: " + template + " "), aliasHelp::toString);
     }
 
     @Test

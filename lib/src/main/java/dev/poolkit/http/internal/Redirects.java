@@ -1,5 +1,7 @@
 package dev.poolkit.http.internal;
 
+import java.net.IDN;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -20,7 +22,7 @@ public final class Redirects {
      * @throws URISyntaxException if it still does not parse
      */
     public static URI target(URI from, String location) throws URISyntaxException {
-        URI relative = new URI(escape(location.strip()));
+        URI relative = new URI(escape(asciiHost(location.strip())));
         // URI.resolve drops the slash between an empty path and a relative reference.
         if (from.getRawPath() == null || from.getRawPath().isEmpty()) from = from.resolve("/");
         URI to = from.resolve(relative);
@@ -45,6 +47,32 @@ public final class Redirects {
         }
         if (to.getHost() == null || to.getHost().isEmpty()) return "refused redirect to " + to + " (no host)";
         return null;
+    }
+
+    /**
+     * {@code location} with an internationalised host name in its ASCII form: escaping it
+     * instead ({@code b%C3%BCcher.example}) would leave java.net.URI no host at all.
+     * A name IDNA cannot convert is left as it is, to be refused as having no host.
+     */
+    private static String asciiHost(String location) {
+        int scheme = location.indexOf("://");
+        int start;
+        if (location.startsWith("//")) start = 2;
+        else if (scheme > 0 && location.substring(0, scheme).matches("[A-Za-z][A-Za-z0-9+.-]*")) start = scheme + 3;
+        else return location;
+        int end = start;
+        while (end < location.length() && "/?#".indexOf(location.charAt(end)) < 0) end++;
+        String authority = location.substring(start, end);
+        if (authority.chars().allMatch(c -> c < 0x80)) return location;
+        int hostStart = authority.lastIndexOf('@') + 1;
+        int colon = authority.lastIndexOf(':');
+        int hostEnd = colon < hostStart ? authority.length() : colon;
+        try {
+            String host = IDN.toASCII(authority.substring(hostStart, hostEnd), IDN.ALLOW_UNASSIGNED);
+            return location.substring(0, start + hostStart) + host + location.substring(start + hostEnd);
+        } catch (IllegalArgumentException e) {
+            return location;
+        }
     }
 
     private static String escape(String s) {

@@ -38,6 +38,13 @@ class RedirectsTest {
     }
 
     @Test
+    void locationWithAnInternationalisedHostLeadsToItsAsciiForm() throws Exception {
+        assertEquals(URI.create("http://xn--bcher-kva.example/caf%C3%A9"), Redirects.target(HTTPS, "http://b\u00fccher.example/caf\u00e9"));
+        assertEquals(URI.create("https://u@xn--r8jz45g.example:8443/"), Redirects.target(HTTPS, "//u@\u4f8b\u3048.example:8443/"));
+        assertNull(Redirects.refusal(HTTPS, Redirects.target(HTTPS, "https://b\u00fccher.example/")));
+    }
+
+    @Test
     void onlyRealRedirectStatusesAreFollowed() {
         for (int s : new int[]{301, 302, 303, 307, 308}) assertTrue(Redirects.isRedirect(s), "" + s);
         for (int s : new int[]{200, 300, 304, 305, 400}) assertFalse(Redirects.isRedirect(s), "" + s);
