@@ -407,7 +407,8 @@ public final class Job {
                 return;
             }
             long known = items.size() + (demo ? demoPages : 0) - skipped;
-            if (input == null) total = Math.max(0, known);
+            if (queue.enabled()) total = -1; // the shared job's size is the job's: see queue@. status
+            else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);
         }

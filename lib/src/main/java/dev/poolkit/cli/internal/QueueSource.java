@@ -23,8 +23,14 @@ public final class QueueSource implements AutoCloseable {
     private final RedisFrontier frontier;
     private final ConcurrentHashMap<String, Frontier.Item> held = new ConcurrentHashMap<>();
 
+    private final Thread onExit;
+
     private QueueSource(RedisFrontier frontier) {
         this.frontier = frontier;
+        // Ctrl-C or SIGTERM: what this worker holds goes back to the job at once, not after
+        // --claim-after. (kill -9 runs nothing: then the claims bring it back.)
+        this.onExit = new Thread(frontier::close, "queue-release");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     public static QueueSource open(QueueUrl url, Iterator<String> given, int slots, Duration claimAfter, int maxDeliveries,
@@ -85,6 +91,11 @@ public final class QueueSource implements AutoCloseable {
     /** Stops taking items; releases what is held (back to the job at once) and disconnects. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the hook is running or has run: it closes the frontier
+        }
         frontier.close();
     }
 }
