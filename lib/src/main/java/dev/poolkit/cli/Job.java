@@ -11,7 +11,6 @@ import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.cli.internal.ItemCount;
 import dev.poolkit.cli.internal.Output;
 import dev.poolkit.cli.internal.ProgressLine;
-import dev.poolkit.cli.internal.QueueSource;
 import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;

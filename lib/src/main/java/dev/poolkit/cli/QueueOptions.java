@@ -4,7 +4,6 @@ import dev.poolkit.AsyncPool;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.ThreadPool;
-import dev.poolkit.cli.internal.QueueSource;
 import dev.poolkit.queue.QueueUrl;
 import picocli.CommandLine.Option;
 

@@ -91,7 +91,9 @@ import java.util.function.Consumer;
  *   pending and no push is going on.</li>
  *   <li><b>Redis going away.</b> Each step is retried with backoff (0.1 s doubling to 5 s) for up
  *   to {@code reconnectFor} (default 5 min), with a line to the log when it goes and when it is
- *   back; every step is idempotent, so a retry never doubles anything.</li>
+ *   back; every step is idempotent, so a retry never doubles anything. After a reconnect a worker
+ *   reads its own pending entries again (XREADGROUP from 0): a read the server answered whose
+ *   answer was lost would otherwise wait for {@code claimAfter}.</li>
  * </ul>
  *
  * <h2>Thread-safety</h2>
@@ -119,6 +121,7 @@ public final class RedisFrontier implements Frontier {
     private final ReentrantLock reading = new ReentrantLock();
     private String cursor = "0-0";
     private long lastClaim;
+    private long reconnectsSeen;
     private final Thread renewer;
     private final LinkedBlockingQueue<Writing> writing = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -180,6 +183,10 @@ public final class RedisFrontier implements Frontier {
                     cursor = claimed.cursor();
                     if (accept(claimed.entries())) continue;
                 }
+                if (store.reconnects() != reconnectsSeen) {
+                    reconnectsSeen = store.reconnects();
+                    if (accept(store.ownPending(consumer, 2 * slots + 100))) continue;
+                }
                 boolean idle;
                 synchronized (this) {
                     // An item in flight here may still add items: not over yet.
@@ -215,13 +222,19 @@ public final class RedisFrontier implements Frontier {
                 continue;
             }
             synchronized (this) {
-                // Our own entry, idle too long (a pause past claimAfter): it is being worked on here.
-                if (inFlight.containsKey(e.item())) continue;
+                // Our own entry, idle too long (a pause past claimAfter), or read again after a
+                // reconnect: it is being worked on or waiting here already.
+                if (inFlight.containsKey(e.item()) || buffered(e.id())) continue;
                 buffer.add(e);
             }
             any = true;
         }
         return any;
+    }
+
+    private boolean buffered(String id) {
+        for (JobStore.Entry b : buffer) if (b.id().equals(id)) return true;
+        return false;
     }
 
     private static String poisonRecord(JobStore.Entry e, String why) {

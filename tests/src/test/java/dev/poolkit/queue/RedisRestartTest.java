@@ -47,7 +47,13 @@ class RedisRestartTest {
                 redis.stop();
                 awaitUntil(() -> String.join("\n", log).contains("unreachable"), Duration.ofSeconds(30), log::toString);
                 redis.restart();
-                run.get(60, TimeUnit.SECONDS);
+                try {
+                    run.get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    try (var q = Queue.open(url)) {
+                        throw new AssertionError("the run did not end after the restart: " + q.status() + " log " + log + " handed " + handed.size());
+                    }
+                }
             }
             assertTrue(String.join("\n", log).contains("is back"), log.toString());
             try (var q = Queue.open(url)) {

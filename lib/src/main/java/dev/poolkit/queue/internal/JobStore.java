@@ -52,6 +52,7 @@ public final class JobStore implements AutoCloseable {
     private final Keys keys;
     private final Map<String, String> shas = new HashMap<>();
     private volatile boolean away;
+    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
 
     private JobStore(RedisClient client, String where, String password, String job, Consumer<String> log, long reconnectMillis) {
         this.client = client;
@@ -130,6 +131,29 @@ public final class JobStore implements AutoCloseable {
         if (res == null) return out;
         for (var stream : res) {
             for (StreamEntry e : stream.getValue()) out.add(entry(e.getID().toString(), e.getFields(), 1));
+        }
+        return out;
+    }
+
+    /** How many times the server came back after it could not be reached. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /**
+     * Up to {@code count} entries pending for this consumer (XREADGROUP from 0: its own history).
+     * After a reconnect: a read the server answered but whose answer was lost left entries here
+     * that the consumer never saw.
+     */
+    public List<Entry> ownPending(String consumer, int count) {
+        var res = call(() -> client.xreadGroup(Scripts.GROUP, consumer, XReadGroupParams.xReadGroupParams().count(count),
+                Map.of(keys.items, new StreamEntryID(0, 0))));
+        List<Entry> out = new ArrayList<>();
+        if (res == null) return out;
+        for (var stream : res) {
+            for (StreamEntry e : stream.getValue()) {
+                if (e.getFields() != null) out.add(entry(e.getID().toString(), e.getFields(), 1));
+            }
         }
         return out;
     }
@@ -303,6 +327,7 @@ public final class JobStore implements AutoCloseable {
                 T t = step.get();
                 if (away) {
                     away = false;
+                    reconnects.incrementAndGet();
                     log.accept("redis at " + where + " is back");
                 }
                 return t;

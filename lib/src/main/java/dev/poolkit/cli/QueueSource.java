@@ -1,4 +1,4 @@
-package dev.poolkit.cli.internal;
+package dev.poolkit.cli;
 
 import dev.poolkit.Result;
 import dev.poolkit.Sink;
@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * {@link #items()} (which waits while other workers hold the last items: they may fail and come
  * back), and {@link #sink} writes each record locally, then into the job with its acknowledgement.
  * Local first: a record that cannot be written locally is not acknowledged, and its item is released.
+ * In this package, not an internal one: it drives a front door ({@link RedisFrontier}).
  */
-public final class QueueSource implements AutoCloseable {
+final class QueueSource implements AutoCloseable {
     private final RedisFrontier frontier;
     private final ConcurrentHashMap<String, Frontier.Item> held = new ConcurrentHashMap<>();
 
@@ -33,7 +34,7 @@ public final class QueueSource implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    public static QueueSource open(QueueUrl url, Iterator<String> given, int slots, Duration claimAfter, int maxDeliveries,
+    static QueueSource open(QueueUrl url, Iterator<String> given, int slots, Duration claimAfter, int maxDeliveries,
                                    Consumer<String> log) {
         return new QueueSource(RedisFrontier.builder(url).slots(slots).claimAfter(claimAfter).maxDeliveries(maxDeliveries)
                 .seeds(given).log(log).open());
