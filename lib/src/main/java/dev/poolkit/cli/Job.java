@@ -7,9 +7,11 @@ import dev.poolkit.ProcessPool;
 import dev.poolkit.Result;
 import dev.poolkit.Sink;
 import dev.poolkit.Summary;
+import dev.poolkit.cli.internal.DemoPorts;
 import dev.poolkit.cli.internal.Inputs;
 import dev.poolkit.cli.internal.ItemCount;
 import dev.poolkit.cli.internal.Output;
+import dev.poolkit.cli.internal.PriorOutput;
 import dev.poolkit.cli.internal.ProgressLine;
 import dev.poolkit.cli.internal.RunStats;
 import dev.poolkit.demo.DemoSite;
@@ -24,6 +26,7 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -87,8 +90,19 @@ public final class Job {
     static final int ORDER_BOUND = 10_000;
 
     @Option(names = "--resume",
-            description = "Skip the items already recorded in the output file, and append to it.")
+            description = "Skip the items already recorded in the output file (-o), and append to it. The file is checked "
+                    + "first: every line must be a poolkit record, and up to 100 of its items (spread through it; from stdin: "
+                    + "its first 100) must be in this run's input; else exit 2.")
     boolean resume;
+
+    @Option(names = "--retry-failed",
+            description = "As --resume, and run again the items whose last record failed: their failed records "
+                    + "are removed from the output first, in a new file moved over it atomically, so each item keeps one record.")
+    boolean retryFailed;
+
+    @Option(names = "--force",
+            description = "With --resume or --retry-failed: skip the check that the output is this job's.")
+    boolean force;
 
     @Option(names = "--overwrite", description = "Replace the output file if it exists.")
     boolean overwrite;
@@ -103,6 +117,12 @@ public final class Job {
     @Option(names = "--demo-delay", paramLabel = "MS", defaultValue = "50",
             description = "Delay before each demo page is answered, in ms (default: ${DEFAULT-VALUE}).")
     long demoDelay;
+
+    @Option(names = "--demo-port", paramLabel = "PORT", defaultValue = "0",
+            description = "The demo site's port on 127.0.0.1. 0 (default): with -o, one derived from the output's path "
+                    + "(20000-29999), or, resuming, the port of the output's records, so a resumed demo run has the same "
+                    + "items; without -o, any free port.")
+    int demoPort;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
@@ -173,17 +193,74 @@ public final class Job {
 
     private int runItems(Pool pool) throws Exception {
         check();
-        try (Output out = openOutput()) {
+        PriorOutput prior = priorOutput();
+        try (DemoSite site = demo ? startDemo(prior) : null) {
             var inputs = new Inputs(items, input);
-            long skipped = 0;
-            if (output != null && resume && Files.exists(output)) skipped = inputs.skipRecordedIn(output);
-            return runItems(pool, inputs, skipped, out);
+            if (site != null) {
+                inputs.add(site.pageUrls());
+                say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
+            }
+            resumeFrom(prior, inputs);
+            try (Output out = openOutput()) {
+                return runItems(pool, inputs, prior.givenRecords(), out);
+            }
         }
+    }
+
+    /** With --resume: the output an earlier run left, refused if it is not poolkit records (unless --force). */
+    private PriorOutput priorOutput() throws IOException {
+        if (!resume) return PriorOutput.none();
+        PriorOutput prior = PriorOutput.read(output);
+        if (!force && prior.notRecords() != null) throw new UsageError(prior.notRecords());
+        return prior;
+    }
+
+    /**
+     * Refuses an earlier output whose items are not in this run's input (unless --force), then
+     * makes it ready to append to (--retry-failed: without the failed records it will redo), and
+     * has the inputs skip what it recorded.
+     */
+    private void resumeFrom(PriorOutput prior, Inputs inputs) throws IOException {
+        String notInInput = force ? null : prior.notInInput(inputs);
+        if (notInInput != null) throw new UsageError(notInInput);
+        if (retryFailed) {
+            // Given items only: no crawl journal here hands out found ones again.
+            long retried = prior.retryFailed(false);
+            if (retried > 0) say("retrying " + retried + " items whose last record failed (their failed records are out of " + output + ")");
+        } else {
+            prior.prepareToAppend();
+        }
+        inputs.skipRecordedIn(prior);
+    }
+
+    /**
+     * The demo site on {@code --demo-port}, or on the port the output's records were made on, or
+     * on one derived from the output's path (the next ones if it is taken), or on any.
+     */
+    private DemoSite startDemo(PriorOutput prior) throws IOException {
+        int fixed = demoPort > 0 ? demoPort : prior.demoPort();
+        if (fixed > 0) {
+            try {
+                return DemoSite.start(demoPages, demoDelay, fixed);
+            } catch (BindException e) {
+                throw new UsageError("demo port " + fixed + " is in use" + (demoPort > 0 ? " (choose another --demo-port)"
+                        : " (" + output + "'s records are of a demo site on it: stop what uses it, then resume)"));
+            }
+        }
+        for (int port : DemoPorts.forOutput(output)) {
+            try {
+                return DemoSite.start(demoPages, demoDelay, port);
+            } catch (BindException taken) {
+                // the next one
+            }
+        }
+        return DemoSite.start(demoPages, demoDelay);
     }
 
     /** This run's statistics, fed by {@link Progress}; null before the run starts. */
     private volatile RunStats stats;
-    private volatile long skipped;
+    /** This run's items; null before the run starts. */
+    private volatile Inputs inputs;
 
     /**
      * Writes the run's statistics to {@code --stats FILE}, if given, as they are now (a run still
@@ -194,7 +271,8 @@ public final class Job {
         RunStats now = stats;
         if (statsFile == null || now == null) return true;
         try {
-            now.writeJson(statsFile, spec.name(), skipped);
+            Inputs in = inputs;
+            now.writeJson(statsFile, spec.name(), in == null ? 0 : in.skipped());
             return true;
         } catch (IOException | RuntimeException e) {
             // Not quiet even with -q: a file that was asked for is missing.
@@ -203,8 +281,9 @@ public final class Job {
         }
     }
 
-    private int runItems(Pool pool, Inputs inputs, long skipped, Output out) throws Exception {
-        this.skipped = skipped;
+    private int runItems(Pool pool, Inputs inputs, long expectSkipped, Output out) throws Exception {
+        this.expectSkipped = expectSkipped;
+        this.inputs = inputs;
         this.stats = new RunStats();
         try {
             return runItems(pool, inputs, out);
@@ -213,56 +292,54 @@ public final class Job {
         }
     }
 
-    private int runItems(Pool pool, Inputs inputs, Output out) throws Exception {
-        try (DemoSite site = demo ? DemoSite.start(demoPages, demoDelay) : null) {
-            if (site != null) {
-                inputs.add(site.pageUrls());
-                say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
-            }
-            // A line that is not valid UTF-8 is recorded here, not run: the pool never sees it.
-            var badLines = new AtomicLong();
-            var read = new AtomicLong();
-            var progress = new Progress(out, read, badLines);
-            Iterator<String> given = inputs.iterator(bad -> {
-                badLines.incrementAndGet();
-                out.expect(bad.item());
-                progress.write(bad);
-            });
-            Summary summary;
-            // --queue: the items come from the shared job (the given ones pushed to it first).
-            try (progress; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
-                Iterator<String> counted = shared == null ? given : shared.items();
-                if (shared != null) say("working on " + queue.url() + " as " + shared.consumer());
-                summary = pool.run(new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return counted.hasNext();
-                    }
+    /** Items the output's records will skip, about: for the progress line's total. */
+    private long expectSkipped;
 
-                    @Override
-                    public String next() {
-                        String item = counted.next();
-                        out.expect(item);
-                        read.incrementAndGet();
-                        return item;
-                    }
-                }, shared == null ? progress : shared.sink(progress));
-            } catch (RuntimeException e) {
-                if (output != null || progress.outputFailure == null) throw e;
-                // Not quiet even with -q: the run did not do what it was asked.
-                spec.commandLine().getErr().println(spec.name() + ": stdout closed after " + out.lines() + " records; stopped ("
-                        + read.get() + " items read, " + (read.get() - out.lines()) + " of them not written; the rest not started)");
-                return STDOUT_CLOSED;
-            }
-            summary = new Summary(summary.ok(), summary.failed() + badLines.get(), summary.millis());
-            stats.end(summary.millis());
-            say(String.format(Locale.ROOT, "done: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
-                    summary.total(), summary.ok(), summary.failed(), summary.millis() / 1000.0, summary.rate(),
-                    skipped > 0 ? "; skipped " + skipped + " already in " + output : "",
-                    output != null ? "; results in " + output : ""));
-            if (!quiet) stats.summaryLines().forEach(spec.commandLine().getErr()::println);
-            return summary.failed() > 0 ? 1 : 0;
+    private int runItems(Pool pool, Inputs inputs, Output out) throws Exception {
+        // A line that is not valid UTF-8 is recorded here, not run: the pool never sees it.
+        var badLines = new AtomicLong();
+        var read = new AtomicLong();
+        var progress = new Progress(out, read, badLines);
+        Iterator<String> given = inputs.iterator(bad -> {
+            badLines.incrementAndGet();
+            out.expect(bad.item());
+            progress.write(bad);
+        });
+        Summary summary;
+        // --queue: the items come from the shared job (the given ones pushed to it first).
+        try (progress; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
+            Iterator<String> counted = shared == null ? given : shared.items();
+            if (shared != null) say("working on " + queue.url() + " as " + shared.consumer());
+            summary = pool.run(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return counted.hasNext();
+                }
+
+                @Override
+                public String next() {
+                    String item = counted.next();
+                    out.expect(item);
+                    read.incrementAndGet();
+                    return item;
+                }
+            }, shared == null ? progress : shared.sink(progress));
+        } catch (RuntimeException e) {
+            if (output != null || progress.outputFailure == null) throw e;
+            // Not quiet even with -q: the run did not do what it was asked.
+            spec.commandLine().getErr().println(spec.name() + ": stdout closed after " + out.lines() + " records; stopped ("
+                    + read.get() + " items read, " + (read.get() - out.lines()) + " of them not written; the rest not started)");
+            return STDOUT_CLOSED;
         }
+        summary = new Summary(summary.ok(), summary.failed() + badLines.get(), summary.millis());
+        stats.end(summary.millis());
+        long skipped = inputs.skipped();
+        say(String.format(Locale.ROOT, "done: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
+                summary.total(), summary.ok(), summary.failed(), summary.millis() / 1000.0, summary.rate(),
+                skipped > 0 ? "; skipped " + skipped + " already in " + output : "",
+                output != null ? "; results in " + output : ""));
+        if (!quiet) stats.summaryLines().forEach(spec.commandLine().getErr()::println);
+        return summary.failed() > 0 ? 1 : 0;
     }
 
     /** The records' output, opened before any item is read: one that cannot be is a usage error. */
@@ -310,12 +387,15 @@ public final class Job {
             throw new UsageError("--format must be jsonl or csv, got " + format);
         }
         // Resuming reads the items back from the output, as JSON Lines.
-        if (resume && format().equals("csv")) {
+        if ((resume || retryFailed) && format().equals("csv")) {
             throw new UsageError("--resume reads JSON Lines only, not csv (resume with --format jsonl output, or start a new csv file)");
         }
         queue.check();
         if (queue.enabled() && resume) {
             throw new UsageError("--resume and --queue: the job on Redis knows what is done (drop --resume; -o keeps a local copy)");
+        }
+        if (queue.enabled() && retryFailed) {
+            throw new UsageError("--retry-failed and --queue: a shared job's dead letters go back with ./jbang queue@. retry-dead URL");
         }
         if (queue.enabled() && ordered) throw new UsageError("--ordered and --queue: a shared job has no input order (drop --ordered)");
         if (items.isEmpty() && input == null && !demo && !queue.enabled()) {
@@ -326,7 +406,17 @@ public final class Job {
         }
         if (demoPages < 1) throw new UsageError("--demo-pages must be >= 1, got " + demoPages);
         if (demoDelay < 0) throw new UsageError("--demo-delay must be >= 0, got " + demoDelay);
+        if (demoPort < 0 || demoPort > 65_535) throw new UsageError("--demo-port must be 0 to 65535, got " + demoPort);
         if (resume && overwrite) throw new UsageError("--resume and --overwrite contradict each other: pick one");
+        if (retryFailed && overwrite) throw new UsageError("--retry-failed and --overwrite contradict each other: pick one");
+        if (force && !resume && !retryFailed) {
+            throw new UsageError("--force goes with --resume or --retry-failed (it skips their check that -o is this job's output)");
+        }
+        if ((resume || retryFailed) && output == null) {
+            throw new UsageError((retryFailed ? "--retry-failed" : "--resume") + " needs -o FILE: the output to resume "
+                    + "(records written to stdout cannot be read back)");
+        }
+        resume |= retryFailed;
         if (statsFile != null) {
             Path parent = statsFile.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
@@ -405,7 +495,7 @@ public final class Job {
                 reporter = null;
                 return;
             }
-            long known = items.size() + (demo ? demoPages : 0) - skipped;
+            long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
             if (queue.enabled()) total = -1; // the shared job's size is the job's: see queue@. status
             else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));

@@ -26,7 +26,8 @@ final class Usage {
     static final String JBANG_VERSION_ENV = "POOLKIT_JBANG_VERSION";
 
     private static final Set<String> INPUT_AND_OUTPUT = Set.of(
-            "--input", "--output", "--format", "--ordered", "--resume", "--overwrite", "--demo", "--demo-pages", "--demo-delay");
+            "--input", "--output", "--format", "--ordered", "--resume", "--retry-failed", "--force", "--overwrite", "--demo", "--demo-pages",
+            "--demo-delay", "--demo-port");
 
     /** Headings in the order they are shown; options of a heading in the order they are declared. */
     private enum Section {

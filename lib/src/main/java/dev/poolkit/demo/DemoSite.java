@@ -66,7 +66,7 @@ import java.util.zip.GZIPOutputStream;
  * </ul>
  *
  * <p>Each request runs on its own virtual thread, so delays do not limit how many are served at
- * once. The ports are chosen by the system. {@link #close()} stops the site at once, stalled and
+ * once. The ports are chosen by the system, unless the site's is given. {@link #close()} stops the site at once, stalled and
  * dripping answers included.
  */
 public final class DemoSite implements AutoCloseable {
@@ -98,9 +98,20 @@ public final class DemoSite implements AutoCloseable {
      * Starts a site of {@code pages} (>= 1) pages, each answered after {@code delayMillis} (>= 0).
      */
     public static DemoSite start(int pages, long delayMillis) throws IOException {
+        return start(pages, delayMillis, 0);
+    }
+
+    /**
+     * Starts a site of {@code pages} (>= 1) pages, each answered after {@code delayMillis} (>= 0),
+     * on {@code port} of 127.0.0.1 (0: one the system chooses), so that its URLs can be the same
+     * from one run to the next; {@link java.net.BindException} if the port is taken.
+     */
+    public static DemoSite start(int pages, long delayMillis, int port) throws IOException {
         Check.atLeast(1, pages, "pages");
         Check.atLeast(0, (int) Math.min(Integer.MAX_VALUE, delayMillis), "delayMillis");
-        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        Check.atLeast(0, port, "port");
+        Check.atMost(65_535, port, "port");
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         var resetter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("demo-site-", 0).factory());
         var site = new DemoSite(server, resetter, executor, pages, delayMillis);

@@ -133,9 +133,43 @@ class InputsTest {
         Files.writeString(out, "{\"item\":\"a\",\"ok\":true}\n{\"item\":\"b\uFFFD\",\"ok\":false}\n");
         var inputs = new Inputs(List.of(), file.toString());
 
-        long recorded = inputs.skipRecordedIn(out);
+        inputs.skipRecordedIn(PriorOutput.read(out));
 
-        assertEquals(2, recorded);
         assertEquals(new Read(List.of("c"), List.of()), read(inputs));
+        assertEquals(2, inputs.skipped());
+    }
+
+    @Test
+    void eachRecordSkipsOneOccurrenceAndSkippedCountsWhatWasReallySkipped(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        // Two records of a (an earlier input had it twice), one of b, one of gone (no longer in the input).
+        Files.writeString(out, """
+                {"item":"a","ok":true}
+                {"item":"b","ok":true}
+                {"item":"a","ok":true}
+                {"item":"gone","ok":true}
+                """);
+        var inputs = new Inputs(List.of("a", "b", "b", "c", "a", "a"), null);
+
+        inputs.skipRecordedIn(PriorOutput.read(out));
+
+        assertEquals(List.of("b", "c", "a"), read(inputs).items());
+        assertEquals(3, inputs.skipped(), "two a and one b, not the file's 4 records");
+    }
+
+    @Test
+    void stdinReadAheadToFindRecordedItemsIsStillRunInOrder() throws Exception {
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("x\ny\n# note\nz\nw\n".getBytes(StandardCharsets.UTF_8)));
+            var inputs = new Inputs(List.of("arg"), "-");
+
+            var missing = inputs.missing(new java.util.LinkedHashSet<>(List.of("arg", "z", "nowhere")), 4);
+
+            assertEquals(java.util.Set.of("nowhere"), missing, "looked for among arg and the first 4 lines only");
+            assertEquals(List.of("arg", "x", "y", "z", "w"), read(inputs).items());
+        } finally {
+            System.setIn(stdin);
+        }
     }
 }
