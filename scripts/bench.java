@@ -62,7 +62,7 @@ class Bench implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", defaultValue = "20k,200k,delay-10k,delay-2k,inflight-100k,lines-10m",
             description = "Workloads to run, of: 20k, 200k (pages at c=64), delay-10k (50 ms, c=1000), delay-2k (50 ms, c=100),"
                     + " inflight-100k (100,000 sleeping tasks at once in AsyncPool), lines-10m (10,000,000 input lines through the async template)."
-                    + " Default: all.")
+                    + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond).")
     List<String> workloads;
 
     @Option(names = "--targets", split = ",", defaultValue = "engines,templates",
@@ -109,7 +109,8 @@ class Bench implements Callable<Integer> {
             System.out.println(machine(server));
             for (String name : workloads) {
                 Workload w = size == null ? Workload.ALL.get(name) : Workload.ALL.get(name).withSize(size);
-                if (w.scale()) scale(w, work, haveTime);
+                if (w.name().startsWith("throttle")) throttle(w, work, haveTime);
+                else if (w.scale()) scale(w, work, haveTime);
                 else pages(w, List.copyOf(chosen), server, work, haveTime);
             }
         } finally {
@@ -198,6 +199,46 @@ class Bench implements Callable<Integer> {
         System.out.println(row(target, shortCommand, measures));
         Files.deleteIfExists(out);
         Files.deleteIfExists(work.resolve("big.txt"));
+    }
+
+    /**
+     * The throttle workload: the async template at -c 16 against the demo site's busy route (room
+     * for 4 at once, 429 beyond, each answer held 50 ms), with --auto-throttle and with a fixed
+     * --per-host 1 (the safe setting without it). The demo site runs in this JVM.
+     */
+    void throttle(Workload w, Path work, boolean haveTime) throws Exception {
+        try (var site = dev.poolkit.demo.DemoSite.start(1, 0)) {
+            Path urls = work.resolve("busy.txt");
+            try (BufferedWriter out = Files.newBufferedWriter(urls)) {
+                for (int i = 1; i <= w.size(); i++) out.write(site.url() + "/fault/busy/4/" + i + "\n");
+            }
+            System.out.printf(Locale.ROOT, "%n### %s: %,d %s%n%n", w.name(), w.size(), w.about());
+            System.out.printf(Locale.ROOT, "Each command ran as `./jbang %stemplates/async.java -i busy.txt -o out.jsonl --overwrite -q -c %d OPTIONS`,"
+                    + " busy.txt holding %s/fault/busy/4/1 to /%d; errors are items that still had a 429 after their retries; load average before: %s.%n%n",
+                    jvm(), w.concurrency(), site.url(), w.size(), load());
+            System.out.println(HEADER.replace("| conns |", "| retries |"));
+            System.out.println(RULE);
+            for (List<String> options : List.of(List.of("--auto-throttle", "--per-host", "16"), List.of("--per-host", "1"), List.of("--per-host", "16"))) {
+                var args = new ArrayList<>(List.of("-i", urls.toString(), "-o", work.resolve("out.jsonl").toString(), "--overwrite", "-q",
+                        "-c", String.valueOf(w.concurrency())));
+                args.addAll(options);
+                List<String> command = jbang(Jbang.ROOT.resolve("templates/async.java"), args);
+                Jbang.build(command);
+                List<Measure> measures = new ArrayList<>();
+                for (int r = 0; r < runs; r++) {
+                    Measure m = Measure.run(command, work, w.size(), haveTime);
+                    measures.add(m.withConnections(retries(work.resolve("out.jsonl"))));
+                }
+                System.out.println(row("async", "`" + String.join(" ", options) + "`", measures));
+            }
+        }
+    }
+
+    /** The retries the records of {@code out} say were made: attempts - 1, summed. */
+    static long retries(Path out) throws IOException {
+        try (var records = JsonLines.read(out)) {
+            return records.mapToLong(r -> r.get("attempts") instanceof Number n ? n.longValue() - 1 : 0).sum();
+        }
     }
 
     /** A table's row: the medians of the runs, and the most errors any run had. */

@@ -29,6 +29,11 @@ class DemoSiteServer implements Callable<Integer> {
                       %1$s/                 index of all pages
                       %1$s/page/1 .. /page/%2$d  pages titled "Demo page N"
                       %1$s/status/CODE      an empty answer with that status, e.g. /status/503
+                    a site to crawl:
+                      %1$s/site/            front page of a tree of 120 pages, 3 wide and 4 deep (/site/1, /site/1/2, ...)
+                      %1$s/site/private/    linked from the front page, disallowed by robots.txt
+                      %1$s/robots.txt       disallows /site/private/, names the sitemap
+                      %1$s/sitemap.xml      a sitemap index: /sitemaps/pages.xml and /sitemaps/site.xml
                     fault routes (no delay):
                       %1$s/fault/retry-after/SECONDS[/KEY]  429 with Retry-After (with KEY: 200 once SECONDS have passed)
                       %1$s/fault/flaky/KEY/K     503 for the first K requests with that KEY, then 200
@@ -41,6 +46,7 @@ class DemoSiteServer implements Callable<Integer> {
                       %1$s/fault/redirect-loop   two pages redirecting to each other
                       %1$s/fault/gzip, /fault/deflate  a compressed page
                       %1$s/fault/latin1          an ISO-8859-1 page whose charset is only in <meta>
+                      %1$s/fault/busy/K/ANY      room for K at once (50 ms each); more get 429 at once
                     """, site.url(), pages, delay);
             new CountDownLatch(1).await();
         }

@@ -1,4 +1,6 @@
 //DEPS dev.poolkit:poolkit:0.2.0
+// crawler-commons (robots.txt, sitemaps) logs through SLF4J: no logging here, and no warning that there is none.
+//DEPS org.slf4j:slf4j-nop:2.0.17
 // poolkit's JShell playground: ./jbang -i scripts/playground.jsh (or ./jbang -i playground@.)
 // The lib is loaded, a demo site is running, and these names are ready:
 //   site     the demo site (site.url(), site.pageUrls())

@@ -2,6 +2,8 @@
 //JAVA 21+
 //DEPS dev.poolkit:poolkit:0.2.0
 //DEPS info.picocli:picocli:4.7.7
+// crawler-commons (robots.txt, sitemaps) logs through SLF4J: no logging here, and no warning that there is none.
+//DEPS org.slf4j:slf4j-nop:2.0.17
 // Serial GC: a scraper's heap is mostly short-lived garbage; on 2 cores it used no more CPU than G1 and
 // half the memory (BENCHMARKS.md). For a handler that keeps a big heap on many cores, delete this line.
 //JAVA_OPTIONS -XX:+UseSerialGC

@@ -29,6 +29,9 @@ module dev.poolkit {
     // The run summary's latency histogram (dev.poolkit.cli.internal.RunStats). Its jar names no
     // Automatic-Module-Name either: HdrHistogram-2.2.2.jar gives HdrHistogram.
     requires HdrHistogram;
+    // Signals: a run stops gracefully on Ctrl-C and SIGTERM, and a worker ignores them, through
+    // sun.misc.Signal; a shutdown hook cannot let a run go on nor tell the two apart.
+    requires jdk.unsupported;
     // The Redis queue (dev.poolkit.queue): Jedis names itself redis.clients.jedis in its manifest.
     requires redis.clients.jedis;
     requires static jdk.httpserver;

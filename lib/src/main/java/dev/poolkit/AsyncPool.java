@@ -49,6 +49,7 @@ public final class AsyncPool implements Pool {
     private final Handler handler;
     private final Duration itemTimeout;
     private final Object running = new Object();
+    private volatile Run current; // the run in progress, for stop()
 
     private AsyncPool(int concurrency, Handler handler, Duration itemTimeout) {
         this.concurrency = concurrency;
@@ -75,6 +76,7 @@ public final class AsyncPool implements Pool {
             var run = new Run(items, new Tally(sink));
             var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
             run.executor = executor;
+            current = run;
             if (!itemTimeout.isZero()) run.deadlines = new ItemDeadlines(itemTimeout, concurrency, "item-deadlines", run::expired);
             try {
                 run.start(concurrency);
@@ -86,6 +88,7 @@ public final class AsyncPool implements Pool {
                 if (run.deadlines != null) awaitUninterruptibly(run.finished);
                 throw e;
             } finally {
+                current = null;
                 if (run.deadlines == null) {
                     executor.close(); // waits for every task it started, also when we leave by an exception
                 } else {
@@ -122,6 +125,7 @@ public final class AsyncPool implements Pool {
         private final CountDownLatch finished = new CountDownLatch(1);
         private volatile RuntimeException inputFailure;
         private volatile boolean stopping;
+        private volatile boolean draining; // Pool.stop(): no item is read after it, the items in flight finish
         private ExecutorService executor;
         private ItemDeadlines deadlines; // null: no item timeout
 
@@ -198,11 +202,12 @@ public final class AsyncPool implements Pool {
             executor.shutdownNow();
         }
 
-        /** The next item, or null at the end of the input, after a failure, or once interrupted. */
+        /** The next item, or null at the end of the input, after a failure, or once stopped or interrupted. */
         private String next() {
+            if (draining) return null; // not even waiting for a read in progress
             reading.lock();
             try {
-                if (stopping || inputFailure != null || outcome.broken() || !items.hasNext()) return null;
+                if (stopping || draining || inputFailure != null || outcome.broken() || !items.hasNext()) return null;
                 return items.next();
             } catch (RuntimeException e) {
                 inputFailure = e;
@@ -220,6 +225,16 @@ public final class AsyncPool implements Pool {
             if (inputFailure != null) throw inputFailure;
             return outcome.finish();
         }
+    }
+
+    /**
+     * See {@link Pool#stop}. An item is read only when a slot is free to run it, so none is read
+     * ahead: every item read has been started.
+     */
+    @Override
+    public void stop() {
+        Run run = current;
+        if (run != null) run.draining = true;
     }
 
     /**

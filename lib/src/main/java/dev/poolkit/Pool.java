@@ -17,6 +17,12 @@ import java.util.function.Consumer;
  * {@link #run} returns only when every item it read has been handed to the sink; a handler's
  * exception becomes a failed result and never escapes. {@link #close} waits for work in flight.
  * One thread at a time may call {@code run}.
+ *
+ * <h2>Stopping a run</h2>
+ * Two phases, as {@link java.util.concurrent.ExecutorService} shuts down: {@link #stop} (from any
+ * thread) lets the items in flight finish and starts no other, and {@code run} returns as usual
+ * once they have; interrupting the thread in {@code run} abandons the items still in flight.
+ * A Ctrl-C of the templates' command line does both, the second after {@code --grace} seconds.
  */
 public interface Pool extends AutoCloseable {
 
@@ -39,6 +45,17 @@ public interface Pool extends AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     Pool withItemTimeout(java.time.Duration timeout);
+
+    /**
+     * Stops the run in progress gracefully: no item is started after this call, the items in
+     * flight finish and are given to the sink as usual, and {@link #run} returns once they are,
+     * without reading {@code items} further. The items it read ahead but did not start get no
+     * result: the caller, who knows which items it gave and which results came back, gives them
+     * again to a later run (as {@code --resume} does). Unlike {@code ExecutorService.shutdown},
+     * items waiting in the queue are not run. Any thread may call it; it returns at once, and
+     * does nothing when no run is in progress (a run that starts after it runs as usual).
+     */
+    void stop();
 
     /** Runs the handler over {@code items} and returns the results in input order. */
     default List<Result> map(Collection<String> items) throws InterruptedException {

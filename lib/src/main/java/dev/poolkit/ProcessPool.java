@@ -1,6 +1,7 @@
 package dev.poolkit;
 
 import dev.poolkit.internal.Check;
+import dev.poolkit.internal.Signals;
 import dev.poolkit.internal.engine.QueueWorkers;
 import dev.poolkit.internal.engine.Results;
 import dev.poolkit.internal.engine.Tally;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -46,7 +48,9 @@ import java.util.function.Consumer;
  * {@code {"id":1,"item":"..."}} in, {@code {"id":1,"result":{...}}} out. The worker's stderr
  * (and anything its handler prints) is passed to the parent's stderr with a {@code [worker-N]}
  * prefix. A worker exits when its stdin closes, and at once when its parent dies, even with a
- * handler stuck: a killed parent leaves no orphans.
+ * handler stuck: a killed parent leaves no orphans. A worker ignores SIGINT and SIGTERM, which a
+ * terminal's Ctrl-C or systemd's stop sends to every process of the group: the parent decides
+ * (see {@link #stop}).
  *
  * <p>The wire also carries the per-host limits of the workers' {@link Fetcher}s: the parent
  * keeps them for all the workers, and takes back the permits of a worker that dies.
@@ -93,7 +97,8 @@ public final class ProcessPool implements Pool {
     private final Handler handler;
     private final List<String> command;
     private final Object running = new Object();
-    private final List<WorkerSlot> slots = new ArrayList<>();
+    private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>(); // read by stop() and the shutdown hook
+    private volatile TaskQueue current; // the run in progress, for stop()
     private final RemoteGates workerGates = new RemoteGates(); // used in a worker only
 
     private ProcessPool(Builder b) {
@@ -144,6 +149,7 @@ public final class ProcessPool implements Pool {
         synchronized (running) {
             var outcome = new Tally(sink);
             var queue = new TaskQueue(processes * threadsPerProcess * 2);
+            current = queue;
             var ids = new AtomicLong();
             var healthySlots = new AtomicInteger(processes);
             var gates = new GateServer(); // the fetchers' per-host limits, across all the workers
@@ -158,12 +164,12 @@ public final class ProcessPool implements Pool {
                 }
                 RuntimeException inputFailed = null;
                 try {
-                    while (!outcome.broken() && items.hasNext()) {
+                    while (!outcome.broken() && !queue.stopped() && items.hasNext()) {
                         var task = new WorkerSlot.Task(ids.incrementAndGet(), items.next());
                         try {
                             queue.put(task);
-                        } catch (IllegalStateException abortedBySinkFailure) {
-                            break; // a slot aborted the run because the sink failed: finish() says why
+                        } catch (IllegalStateException abortedOrStopped) {
+                            break; // a slot aborted the run because the sink failed (finish() says why), or stop()
                         }
                     }
                 } catch (RuntimeException e) {
@@ -177,6 +183,7 @@ public final class ProcessPool implements Pool {
                 destroyWorkers();
                 throw e;
             } finally {
+                current = null;
                 slots.clear();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -192,9 +199,12 @@ public final class ProcessPool implements Pool {
      * The worker's side: reads tasks from stdin, runs the handler on {@code threadsPerProcess}
      * threads, writes results to stdout, and returns once stdin is closed and every task is
      * answered. While it runs, {@code System.out} goes to stderr, which the parent shows as the
-     * worker's log, so a handler's prints cannot corrupt the wire.
+     * worker's log, so a handler's prints cannot corrupt the wire. It ignores SIGINT and SIGTERM:
+     * a terminal's Ctrl-C reaches the workers too, and they must not die of it (their items
+     * would be taken for crashes); the parent stops them, by closing their stdin or by dying.
      */
     public void serve() throws IOException, InterruptedException {
+        Signals.ignoreStops();
         // An orphan whose handler hangs would never see stdin close: leave with the parent.
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
@@ -231,6 +241,19 @@ public final class ProcessPool implements Pool {
                 Runtime.getRuntime().halt(70);
             }
         });
+    }
+
+    /**
+     * See {@link Pool#stop}: the tasks queued are dropped, and so are the tasks sent ahead to a
+     * worker that it has not started (they are asked back, as when a thread is held up); each
+     * worker finishes the items it runs, answers them, and exits as its stdin closes.
+     */
+    @Override
+    public void stop() {
+        TaskQueue queue = current;
+        if (queue == null) return;
+        queue.stop();
+        for (WorkerSlot slot : slots) slot.finishInFlight();
     }
 
     /**

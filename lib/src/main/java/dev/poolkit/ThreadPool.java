@@ -45,6 +45,7 @@ public final class ThreadPool implements Pool {
     private final Handler handler;
     private final Duration itemTimeout;
     private final Object running = new Object();
+    private volatile QueueWorkers<String> current; // the run in progress, for stop()
 
     private ThreadPool(int threads, Handler handler, Duration itemTimeout) {
         this.threads = threads;
@@ -65,10 +66,18 @@ public final class ThreadPool implements Pool {
     public Summary run(Iterator<String> items, Consumer<Result> sink) throws InterruptedException {
         synchronized (running) {
             var outcome = new Tally(sink);
-            if (itemTimeout.isZero()) {
-                QueueWorkers.run(items, threads, "worker-", item -> outcome.accept(Results.run(handler, item)));
-            } else {
-                runWithDeadlines(items, outcome);
+            try {
+                if (itemTimeout.isZero()) {
+                    current = new QueueWorkers<>(threads, threads * 2, "worker-", (slot, item) -> {
+                        outcome.accept(Results.run(handler, item));
+                        return true;
+                    });
+                    current.run(items);
+                } else {
+                    runWithDeadlines(items, outcome);
+                }
+            } finally {
+                current = null;
             }
             return outcome.finish();
         }
@@ -89,8 +98,16 @@ public final class ThreadPool implements Pool {
                 outcome.accept(result);
                 return true;
             });
+            current = run.workers;
             run.workers.run(items);
         }
+    }
+
+    /** See {@link Pool#stop}: the items the queue holds are dropped, the threads in an item finish it. */
+    @Override
+    public void stop() {
+        QueueWorkers<String> run = current;
+        if (run != null) run.finishInFlight();
     }
 
     /**

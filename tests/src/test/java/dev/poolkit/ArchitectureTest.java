@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cli     dev.poolkit.cli, dev.poolkit.cli.internal
  * util    dev.poolkit.internal
  * </pre>
- * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> queue -> crawl -> util.
+ * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> queue -> crawl -> util;
+ * http -> crawl, for robots.txt only.
  *
  * <p>The tests' layout too: unit tests in the lib's packages, the rest in {@link #TEST_ONLY_PACKAGES},
  * and one test server.
@@ -135,6 +136,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void httpUsesOfTheCrawlRoomOnlyItsRobotsTxtRules() {
+        // A fetcher obeys robots.txt (Fetcher.Builder.robots); the frontier, scope and sitemaps
+        // are the command line's to put together, not the fetcher's.
+        noClasses().that().resideInAPackage("dev.poolkit.http..")
+                .should().dependOnClassesThat(resideInAPackage("dev.poolkit.crawl..")
+                        .and(not(describe("Robots and its Answer", c -> c.getName().startsWith("dev.poolkit.crawl.Robots")))))
+                .check(LIB);
+    }
+
+    @Test
     void crawlDependsOnNoOtherRoomButUtil() {
         // Robots.txt is fetched through a function it is given, so that the fetcher and its
         // limits can be plugged in without the frontier knowing http.
@@ -150,8 +161,9 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.poolkit", "dev.poolkit.http..",
                         "dev.poolkit.internal.engine..", "dev.poolkit.internal.process..", "dev.poolkit.cli..", "dev.poolkit.demo..")
                 .check(LIB);
+        // sun.misc: the JDK's signals (jdk.unsupported), for Signals.
         noClasses().that().resideInAPackage("dev.poolkit.internal")
-                .should().dependOnClassesThat().resideOutsideOfPackages("dev.poolkit.internal", "java..", "com.fasterxml..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.poolkit.internal", "java..", "com.fasterxml..", "sun.misc..")
                 .check(LIB);
     }
 

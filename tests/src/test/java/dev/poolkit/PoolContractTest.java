@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +68,39 @@ abstract class PoolContractTest {
         assertTrue(results.stream().allMatch(Result::ok));
         assertTrue(results.stream().allMatch(r -> r.fields().get("length").equals(r.item().length())));
         assertEquals(new Summary(2000, 0, summary.millis()), summary);
+    }
+
+    @Test
+    void stopFinishesTheItemsInFlightAndStartsNoOther() throws Exception {
+        var started = new ConcurrentLinkedQueue<String>();
+        var release = new CountDownLatch(1);
+        var pulled = new AtomicInteger();
+        Iterator<String> input = items(1000).stream().peek(i -> pulled.incrementAndGet()).iterator();
+        var results = new ConcurrentLinkedQueue<Result>();
+        var summary = new AtomicReference<Summary>();
+        try (Pool pool = newPool(4, item -> {
+            started.add(item);
+            release.await();
+            return Fields.of();
+        })) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    summary.set(pool.run(input, results::add));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            awaitUntil(() -> started.size() == 4, WAIT);
+
+            pool.stop();
+            release.countDown();
+
+            assertTrue(runner.join(WAIT), "run() did not return after stop()");
+        }
+        assertEquals(4, started.size(), "an item was started after stop(): " + started);
+        assertEquals(Set.copyOf(started), byItem(results).keySet(), "the items in flight finish and have their results");
+        assertEquals(new Summary(4, 0, summary.get().millis()), summary.get());
+        assertTrue(pulled.get() < 1000, "the input was read to its end");
     }
 
     @Test

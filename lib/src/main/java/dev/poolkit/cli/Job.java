@@ -14,8 +14,10 @@ import dev.poolkit.cli.internal.Output;
 import dev.poolkit.cli.internal.PriorOutput;
 import dev.poolkit.cli.internal.ProgressLine;
 import dev.poolkit.cli.internal.RunStats;
+import dev.poolkit.cli.internal.Stopper;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.http.Fetcher;
+import dev.poolkit.internal.Signals;
 import dev.poolkit.internal.engine.Results;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +33,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,13 +52,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Exit codes: 0 when every item succeeded, 1 when some failed, 2 for a usage or input error
  * found before any item is read (one line on stderr saying what is wrong and what to do: a
- * missing input, an output that cannot be opened, ...), and 141 when stdout was closed under
+ * missing input, an output that cannot be opened, ...), 130 when stopped by Ctrl-C (SIGINT) and
+ * 143 by SIGTERM, and 141 when stdout was closed under
  * the run ({@code ./jbang async@. -i items.txt | head -n 5}): the first record that cannot be
  * written stops it, no item is started after it, and one line on stderr says how far it got.
  * 141 is 128 + SIGPIPE, what a shell reports for a program that the closed pipe killed
  * ({@code yes | head -n 1}): the JVM ignores SIGPIPE and sees the error instead, and answers as
  * if it had not. Not 1, which here means "items failed": a script can tell a reader that went
  * away from failed items, and one that tolerates a closed pipe already checks for 141.
+ *
+ * <p>Ctrl-C and SIGTERM stop a run gracefully: no item is started after the first, the items
+ * in flight finish (for at most {@code --grace} seconds; past that they are abandoned) and get
+ * their records, and the summary, a line saying how many items were not started and how to
+ * finish them ({@code --resume}), and {@code --stats} are written; exit 130 (128 + SIGINT) or
+ * 143 (128 + SIGTERM), as a shell reports for a program the signal ended. A second signal stops
+ * at once, with 128 + its number: the records written so far stay whole lines, none is written
+ * after it. Worker processes ignore both signals (a terminal's Ctrl-C reaches them too): they
+ * finish what they run and exit when their parent closes their stdin, or dies.
  */
 public final class Job {
     /** 128 + SIGPIPE: stdout was closed before the run ended. */
@@ -145,6 +158,12 @@ public final class Job {
                     + "percentiles) to FILE as one JSON document, replaced atomically; written when items failed too.")
     Path statsFile;
 
+    @Option(names = "--grace", paramLabel = "S", defaultValue = "10",
+            description = "On Ctrl-C or SIGTERM, how long the items in flight may take to finish, in seconds; no new item is "
+                    + "started, and past S the items still running are abandoned without a record. A second Ctrl-C stops at "
+                    + "once (default: ${DEFAULT-VALUE}).")
+    double grace;
+
     @Option(names = "--item-timeout", paramLabel = "S", defaultValue = "0",
             description = "Deadline of one item's handler in seconds; the item fails as item-timeout and the run goes on. "
                     + "threads, async: the handler's thread is interrupted (code that ignores interrupts keeps its thread "
@@ -157,6 +176,9 @@ public final class Job {
 
     @Mixin
     LimitOptions limits;
+
+    @Mixin
+    PolitenessOptions polite;
 
     @Mixin
     QueueOptions queue;
@@ -180,6 +202,7 @@ public final class Job {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
             limits.applyTo(fetcher);
+            polite.applyTo(fetcher, false); // true once the job follows links (--depth > 0)
             // A worker's fetcher asks its parent, which keeps the limits for all the workers.
             if (pool instanceof ProcessPool processes) fetcher.gates(processes.gates());
             Fetcher.setShared(fetcher.build());
@@ -200,6 +223,9 @@ public final class Job {
                 inputs.add(site.pageUrls());
                 say("demo site at " + site.url() + " (" + demoPages + " pages, " + demoDelay + " ms delay)");
             }
+            // Before the output is opened: a sitemap that cannot be read is a usage error.
+            polite.sitemapItems(Fetcher.shared(), line -> spec.commandLine().getErr().println(spec.name() + ": " + line))
+                    .forEach(inputs::add);
             resumeFrom(prior, inputs);
             try (Output out = openOutput()) {
                 return runItems(pool, inputs, prior.givenRecords(), out);
@@ -257,6 +283,12 @@ public final class Job {
         return DemoSite.start(demoPages, demoDelay);
     }
 
+    /** How this run stops on a signal; set before the pool runs. */
+    private Stopper stopper;
+
+    /** With --queue, the run's shared job once it is joined; else null. */
+    private volatile QueueSource shared;
+
     /** This run's statistics, fed by {@link Progress}; null before the run starts. */
     private volatile RunStats stats;
     /** This run's items; null before the run starts. */
@@ -305,32 +337,51 @@ public final class Job {
             out.expect(bad.item());
             progress.write(bad);
         });
+        // Stopping, the iterator says "no more" at once, also to a pool that has not started yet.
+        // Stopping also stops a shared job's worker waiting for its next item.
+        Runnable stopTaking = () -> {
+            pool.stop();
+            QueueSource q = shared;
+            if (q != null) q.stop();
+        };
+        Stopper stopper = new Stopper(Duration.ofMillis(Math.round(grace * 1000)), stopTaking, progress::interject,
+                this::stoppedAtOnce, Stopper::exitJvm);
+        this.stopper = stopper;
         Summary summary;
+        stopper.listen();
         // --queue: the items come from the shared job (the given ones pushed to it first).
-        try (progress; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
+        try (progress; stopper; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
+            this.shared = shared;
             Iterator<String> counted = shared == null ? given : shared.items();
             if (shared != null) say("working on " + queue.url() + " as " + shared.consumer());
-            summary = pool.run(new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return counted.hasNext();
-                }
+            try {
+                summary = pool.run(new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return !stopper.stopping() && counted.hasNext();
+                    }
 
-                @Override
-                public String next() {
-                    String item = counted.next();
-                    out.expect(item);
-                    read.incrementAndGet();
-                    return item;
-                }
-            }, shared == null ? progress : shared.sink(progress));
-        } catch (RuntimeException e) {
-            if (output != null || progress.outputFailure == null) throw e;
+                    @Override
+                    public String next() {
+                        String item = counted.next();
+                        out.expect(item);
+                        read.incrementAndGet();
+                        return item;
+                    }
+                }, shared == null ? progress : shared.sink(progress));
+            } finally {
+                stopper.runEnded();
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            // Past the grace, the pool was interrupted, which abandons the items in flight.
+            if (stopper.cutOff()) return stopped(progress);
+            if (e instanceof InterruptedException || output != null || progress.outputFailure == null) throw e;
             // Not quiet even with -q: the run did not do what it was asked.
             spec.commandLine().getErr().println(spec.name() + ": stdout closed after " + out.lines() + " records; stopped ("
                     + read.get() + " items read, " + (read.get() - out.lines()) + " of them not written; the rest not started)");
             return STDOUT_CLOSED;
         }
+        if (stopper.stopping()) return stopped(progress);
         summary = new Summary(summary.ok(), summary.failed() + badLines.get(), summary.millis());
         stats.end(summary.millis());
         long skipped = inputs.skipped();
@@ -340,6 +391,52 @@ public final class Job {
                 output != null ? "; results in " + output : ""));
         if (!quiet) stats.summaryLines().forEach(spec.commandLine().getErr()::println);
         return summary.failed() > 0 ? 1 : 0;
+    }
+
+    /**
+     * Reports a run a signal stopped: the summary, what is left and how to finish it; returns
+     * 130 or 143.
+     */
+    private int stopped(Progress progress) {
+        long ok = stats.ok(), failed = stats.failed(), millis = stats.wallMillis();
+        say(String.format(Locale.ROOT, "stopped by %s: %d items, %d ok, %d failed in %.1f s (%.0f/s)%s%s",
+                stopper.signalName(), ok + failed, ok, failed, millis / 1000.0, millis == 0 ? 0.0 : (ok + failed) * 1000.0 / millis,
+                inputs.skipped() > 0 ? "; skipped " + inputs.skipped() + " already in " + output : "",
+                output != null ? "; results in " + output : ""));
+        if (!quiet) stats.summaryLines().forEach(spec.commandLine().getErr()::println);
+        // Not quiet even with -q: the run did not do all it was asked, and this says how to finish it.
+        spec.commandLine().getErr().println(spec.name() + ": "
+                + Stopper.hint(total(progress), ok + failed, stopper.cutOff(), stopper.grace(), howToFinish()));
+        return stopper.exitCode();
+    }
+
+    /** A second signal: the records are sealed, and the JVM exits once this has said so. */
+    private void stoppedAtOnce() {
+        writeStats();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.name() + ": stopped at once: " + (stats.ok() + stats.failed()) + " records written"
+                + (output != null ? " to " + output : "") + "; " + howToFinish());
+        err.flush();
+    }
+
+    private String howToFinish() {
+        if (output == null) return "the records went to stdout: write them to a file with -o to be able to --resume";
+        if (resume) return "rerun the same command to finish";
+        if (overwrite) return "rerun it with --resume instead of --overwrite to finish";
+        return "rerun the same command with --resume to finish";
+    }
+
+    /** The items this run had to do (less those a resume skips, about), or -1 if unknown (stdin). */
+    private long total(Progress progress) {
+        if (progress.total >= 0) return progress.total;
+        long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
+        if (input == null) return Math.max(0, known);
+        if (input.equals("-")) return -1;
+        try {
+            return Math.max(0, ItemCount.of(Path.of(input)) + known);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The records' output, opened before any item is read: one that cannot be is a usage error. */
@@ -398,7 +495,7 @@ public final class Job {
             throw new UsageError("--retry-failed and --queue: a shared job's dead letters go back with ./jbang queue@. retry-dead URL");
         }
         if (queue.enabled() && ordered) throw new UsageError("--ordered and --queue: a shared job has no input order (drop --ordered)");
-        if (items.isEmpty() && input == null && !demo && !queue.enabled()) {
+        if (items.isEmpty() && input == null && !demo && !polite.seeds() && !queue.enabled()) {
             throw new UsageError("no items: give them as arguments, with -i FILE (- for stdin), or try --demo");
         }
         if (input != null && !input.equals("-") && !Files.isRegularFile(Path.of(input))) {
@@ -406,6 +503,7 @@ public final class Job {
         }
         if (demoPages < 1) throw new UsageError("--demo-pages must be >= 1, got " + demoPages);
         if (demoDelay < 0) throw new UsageError("--demo-delay must be >= 0, got " + demoDelay);
+        if (!(grace >= 0 && grace <= 86_400)) throw new UsageError("--grace must be between 0 and 86400 seconds, got " + grace);
         if (demoPort < 0 || demoPort > 65_535) throw new UsageError("--demo-port must be 0 to 65535, got " + demoPort);
         if (resume && overwrite) throw new UsageError("--resume and --overwrite contradict each other: pick one");
         if (retryFailed && overwrite) throw new UsageError("--retry-failed and --overwrite contradict each other: pick one");
@@ -496,7 +594,7 @@ public final class Job {
                 return;
             }
             long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
-            if (queue.enabled()) total = -1; // the shared job's size is the job's: see queue@. status
+            if (polite.seeds() || queue.enabled()) total = -1; // a sitemap's pages are counted only as they are read; a shared job's size is the job's
             else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);
@@ -506,20 +604,35 @@ public final class Job {
 
         @Override
         public Result write(Result result) {
-            Result written;
+            long stamp = stopper.enterWrite();
+            if (stamp == 0) return result; // stopped past the grace: this item is left without a record, for --resume
             try {
-                written = out.write(result);
-            } catch (RuntimeException e) {
-                outputFailure = e;
-                throw e;
+                Result written;
+                try {
+                    written = out.write(result);
+                } catch (RuntimeException e) {
+                    outputFailure = e;
+                    throw e;
+                }
+                stats.add(written);
+                return written;
+            } finally {
+                stopper.exitWrite(stamp);
             }
-            stats.add(written);
-            return written;
         }
 
-        private ProgressLine now() {
+        /** A line for the user while the run goes on (a terminal's progress line is redrawn under it). */
+        void interject(String line) {
+            if (quiet) return;
+            PrintWriter err = spec.commandLine().getErr();
+            err.println((terminal ? "\r\033[K" : "") + spec.name() + ": " + line);
+            err.flush();
+        }
+
+        /** @param over the run has returned: nothing is in flight (a stopped run read items it did not start) */
+        private ProgressLine now(boolean over) {
             long ok = stats.ok(), failed = stats.failed();
-            long inFlight = Math.max(0, read.get() + badLines.get() - ok - failed);
+            long inFlight = over ? 0 : Math.max(0, read.get() + badLines.get() - ok - failed);
             return new ProgressLine(ok, failed, inFlight, total, (System.nanoTime() - start) / 1e9);
         }
 
@@ -531,7 +644,7 @@ public final class Job {
                 while (true) {
                     long wait = next - (System.nanoTime() - start);
                     if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    spec.commandLine().getErr().println(now().plain(spec.name()));
+                    spec.commandLine().getErr().println(now(false).plain(spec.name()));
                     next = (next / every + 1) * every;
                 }
             } catch (InterruptedException stop) {
@@ -546,17 +659,17 @@ public final class Job {
             try {
                 while (true) {
                     Thread.sleep(REDRAW_MILLIS);
-                    draw();
+                    draw(false);
                 }
             } catch (InterruptedException stop) {
                 // the run is over
             }
         }
 
-        private void draw() {
+        private void draw(boolean over) {
             PrintWriter err = spec.commandLine().getErr();
             // Carriage return, the line, then erase what a longer line before it left.
-            err.print("\r" + now().terminal(spec.name(), columns) + "\033[K");
+            err.print("\r" + now(over).terminal(spec.name(), columns) + "\033[K");
             err.flush();
             drawn = true;
         }
@@ -572,7 +685,7 @@ public final class Job {
             }
             // The last state, and the line ended: the summary starts on a line of its own.
             if (drawn) {
-                draw();
+                draw(true);
                 spec.commandLine().getErr().println();
             }
         }
@@ -593,6 +706,8 @@ public final class Job {
      * one line with exit code 1 (set {@code POOLKIT_DEBUG=1} for the stack trace).
      */
     public static CommandLine commandLine(Object command) {
+        // First thing: a terminal's Ctrl-C reaches a worker too, and must not end it (see ProcessPool.serve).
+        if (ProcessPool.isWorker()) Signals.ignoreStops();
         var cli = new CommandLine(command);
         Usage.configure(cli);
         cli.setParameterExceptionHandler((e, args) -> {

@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * The fetcher's per-host limits and retries on the command line, as a picocli mixin
  * (mixed into {@link Job}): {@code --per-host}, {@code --rate}, {@code --rate-jitter},
- * {@code --retries}, {@code --backoff}, {@code --backoff-cap}, {@code --retry-after-cap}.
+ * {@code --retries}, {@code --backoff}, {@code --backoff-cap}, {@code --retry-after-cap},
+ * {@code --auto-throttle}.
  */
 public final class LimitOptions {
     @Option(names = "--per-host", paramLabel = "N", defaultValue = "0",
@@ -39,6 +40,11 @@ public final class LimitOptions {
             description = "Longest Retry-After honoured, in seconds; a longer one fails the item (default: ${DEFAULT-VALUE}).")
     double retryAfterCap;
 
+    @Option(names = "--auto-throttle",
+            description = "Adapt each host's requests in flight between 1 and --per-host (or as many as -c/-p/-t allow): "
+                    + "halved on 429, 503, a timeout or rising latency, grown back by healthy answers (AIMD); across all workers.")
+    boolean autoThrottle;
+
     /** Sets these options on {@code b}; a bad value is a {@link Job.UsageError} naming the option. */
     public void applyTo(Fetcher.Builder b) {
         if (perHost < 0) throw new Job.UsageError("--per-host must be >= 0 (0 for no limit), got " + perHost);
@@ -51,7 +57,8 @@ public final class LimitOptions {
             throw new Job.UsageError("--backoff-cap must be >= --backoff (" + backoff + "), got " + backoffCap);
         }
         b.perHost(perHost).rate(rate).rateJitter(rateJitter).retries(retries)
-                .backoff(base, cap).retryAfterCap(seconds("--retry-after-cap", retryAfterCap));
+                .backoff(base, cap).retryAfterCap(seconds("--retry-after-cap", retryAfterCap))
+                .autoThrottle(autoThrottle);
     }
 
     private static Duration seconds(String option, double s) {

@@ -84,6 +84,11 @@ final class QueueSource implements AutoCloseable {
         };
     }
 
+    /** Stops taking items: the items iterator ends within half a second, even while it waits for one. */
+    void stop() {
+        frontier.stop();
+    }
+
     /** The worker's name in the job. */
     public String consumer() {
         return frontier.consumer();

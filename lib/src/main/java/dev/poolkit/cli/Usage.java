@@ -36,6 +36,7 @@ final class Usage {
         RUN_CONTROL("%nRun control:%n"),
         HTTP("%nHTTP:%n"),
         LIMITS("%nLimits and retries:%n"),
+        POLITENESS("%nrobots.txt and sitemaps:%n"),
         QUEUE("%nShared job on Redis:%n");
 
         final String heading;
@@ -68,8 +69,9 @@ final class Usage {
         codes.put("0", "every item succeeded");
         codes.put("1", "the run finished and some items failed");
         codes.put("2", "a usage or input error; nothing was started");
-        codes.put("130", "stopped by Ctrl-C");
+        codes.put("130", "stopped by Ctrl-C: the items in flight finished (at most --grace s); --resume does the rest");
         codes.put("141", "stdout was closed before the run ended (... | head)");
+        codes.put("143", "stopped by SIGTERM, as by Ctrl-C");
         return codes;
     }
 
@@ -97,6 +99,7 @@ final class Usage {
         Class<?> declaredIn = o.userObject() instanceof Member m ? m.getDeclaringClass() : null; // a field or a setter
         if (declaredIn == FetchOptions.class) return Section.HTTP;
         if (declaredIn == LimitOptions.class) return Section.LIMITS;
+        if (declaredIn == PolitenessOptions.class) return Section.POLITENESS;
         if (declaredIn == QueueOptions.class) return Section.QUEUE;
         if (declaredIn == Job.class) return INPUT_AND_OUTPUT.contains(o.longestName()) ? Section.INPUT_AND_OUTPUT : Section.RUN_CONTROL;
         return Section.OWN;

@@ -51,16 +51,21 @@ import java.util.function.Function;
  */
 public final class Robots {
     /**
-     * What fetching a robots.txt gave.
+     * What fetching a robots.txt (or a sitemap, {@link Sitemaps}) gave.
      *
      * @param status      the HTTP status after redirects; -1 when there was no answer (a timeout,
      *                    a refused connection)
      * @param body        the body; empty unless 2xx
      * @param contentType the Content-Type, or {@code null}
+     * @param error       why there was no usable answer, in a line, or {@code null}
      */
-    public record Answer(int status, byte[] body, String contentType) {
+    public record Answer(int status, byte[] body, String contentType, String error) {
         public Answer {
             body = body == null ? new byte[0] : body;
+        }
+
+        public Answer(int status, byte[] body, String contentType) {
+            this(status, body, contentType, null);
         }
 
         /** A 200 with this body. */
@@ -76,6 +81,11 @@ public final class Robots {
         /** No answer at all. */
         public static Answer failed() {
             return new Answer(-1, null, null);
+        }
+
+        /** No answer at all, for this reason. */
+        public static Answer failed(String error) {
+            return new Answer(-1, null, null, error);
         }
     }
 

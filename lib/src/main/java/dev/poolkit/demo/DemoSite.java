@@ -40,6 +40,22 @@ import java.util.zip.GZIPOutputStream;
  *   <li>anything else: 404.</li>
  * </ul>
  *
+ * <h2>A site to crawl</h2>
+ * <ul>
+ *   <li>{@code /site/} the front page ({@link #frontPage()}) of a tree of pages
+ *   {@value #BRANCHES} wide and {@value #LEVELS} levels deep: {@code /site/1}, {@code /site/1/2},
+ *   ... {@code /site/3/3/3/3} (120 pages below it), each titled {@code Section 1.2} and
+ *   linking its children, its parent, its next sibling and the front page, so that a page is
+ *   as many links from the front page as its level. The front page also links
+ *   {@code /site/private/} (which links {@code /site/private/1} and {@code /2}), a page that
+ *   does not exist ({@code /site/missing}, 404), and the front page under the name
+ *   {@code localhost} (another host to a crawl's scope, the same server);</li>
+ *   <li>{@code /robots.txt} disallows {@code /site/private/} for every agent and names the sitemap;</li>
+ *   <li>{@code /sitemap.xml} a sitemap index listing {@code /sitemaps/pages.xml} (the
+ *   {@code /page/K} pages) and {@code /sitemaps/site.xml} (the front page and the tree, not the
+ *   private part).</li>
+ * </ul>
+ *
  * <h2>Fault routes</h2>
  * Answered without the site's delay.
  * <ul>
@@ -62,7 +78,11 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code /fault/gzip}, {@code /fault/deflate} a page compressed that way, whatever the
  *       client asked for, titled {@code Compressed café};</li>
  *   <li>{@code /fault/latin1} a page in ISO-8859-1 titled {@code Café crème brûlée}, whose
- *       charset is only in a {@code <meta charset>}, not in Content-Type.</li>
+ *       charset is only in a {@code <meta charset>}, not in Content-Type;</li>
+ *   <li>{@code /fault/busy/K/ANYTHING} a server with room for K requests at once: each answer is
+ *       held {@value #BUSY_HOLD_MILLIS} ms, and while K requests to {@code /fault/busy/K/...}
+ *       are being served, another gets 429 at once, without Retry-After (for
+ *       {@code --auto-throttle}).</li>
  * </ul>
  *
  * <p>Each request runs on its own virtual thread, so delays do not limit how many are served at
@@ -75,7 +95,15 @@ public final class DemoSite implements AutoCloseable {
     private static final Pattern DRIP = Pattern.compile("/fault/drip/(\\d{1,6})");
     private static final Pattern HUGE = Pattern.compile("/fault/(huge|gzip-bomb)/(\\d{1,5})");
     private static final Pattern REDIRECT = Pattern.compile("/fault/redirect/(\\d{1,3})");
+    private static final Pattern BUSY = Pattern.compile("/fault/busy/(\\d{1,4})/.*");
+    private static final Pattern SITE_PAGE = Pattern.compile("/site/([1-9]\\d{0,3}(?:/[1-9]\\d{0,3}){0,7})");
     private static final long STALL_MAX_MILLIS = 10 * 60_000;
+    /** The crawl tree's children per page. */
+    public static final int BRANCHES = 3;
+    /** The crawl tree's levels below its front page. */
+    public static final int LEVELS = 4;
+    /** How long {@code /fault/busy/K/...} holds each answer it serves. */
+    public static final long BUSY_HOLD_MILLIS = 50;
 
     private final HttpServer server;
     private final ServerSocket resetter;
@@ -85,6 +113,7 @@ public final class DemoSite implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Map<String, AtomicInteger> flaky = new ConcurrentHashMap<>();
     private final Map<String, Long> retryAfterSince = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicInteger> busy = new ConcurrentHashMap<>();
 
     private DemoSite(HttpServer server, ServerSocket resetter, ExecutorService executor, int pages, long delayMillis) {
         this.server = server;
@@ -136,6 +165,32 @@ public final class DemoSite implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The crawl tree's front page, {@code http://127.0.0.1:PORT/site/}: where a crawl of the site starts. */
+    public String frontPage() {
+        return url() + "/site/";
+    }
+
+    /**
+     * The pages of the crawl tree at most {@code depth} links from the front page, the front page
+     * first, level by level: what a crawl from {@link #frontPage()} that obeys robots.txt and
+     * stays on the host fetches with success. Such a crawl also records {@code /site/private/}
+     * (disallowed by robots.txt) and {@code /site/missing} (404) once {@code depth} >= 1.
+     */
+    public List<String> crawlPages(int depth) {
+        var pages = new java.util.ArrayList<String>();
+        pages.add(frontPage());
+        List<String> level = List.of("");
+        for (int d = 1; d <= Math.min(depth, LEVELS); d++) {
+            var next = new java.util.ArrayList<String>();
+            for (String parent : level) {
+                for (int b = 1; b <= BRANCHES; b++) next.add(parent + "/" + b);
+            }
+            next.forEach(p -> pages.add(url() + "/site" + p));
+            level = next;
+        }
+        return pages;
+    }
+
     @Override
     public void close() {
         closing.countDown();
@@ -156,7 +211,34 @@ public final class DemoSite implements AutoCloseable {
                 return;
             }
             if (delayMillis > 0) Thread.sleep(delayMillis);
-            if (path.equals("/")) {
+            if (path.equals("/robots.txt")) {
+                sendRaw(exchange, 200, "text/plain; charset=utf-8", "# poolkit demo site: /site/private/ is for people only\n"
+                        + "User-agent: *\nDisallow: /site/private/\n\nSitemap: " + url() + "/sitemap.xml\n");
+            } else if (path.equals("/sitemap.xml")) {
+                sendRaw(exchange, 200, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+                        + "  <sitemap><loc>" + url() + "/sitemaps/pages.xml</loc></sitemap>\n"
+                        + "  <sitemap><loc>" + url() + "/sitemaps/site.xml</loc></sitemap>\n"
+                        + "</sitemapindex>\n");
+            } else if (path.equals("/sitemaps/pages.xml")) {
+                sendRaw(exchange, 200, "application/xml", urlset(pageUrls()));
+            } else if (path.equals("/sitemaps/site.xml")) {
+                sendRaw(exchange, 200, "application/xml", urlset(crawlPages(LEVELS)));
+            } else if (path.equals("/site/") || path.equals("/site")) {
+                String links = IntStream.rangeClosed(1, BRANCHES)
+                        .mapToObj(b -> "<li><a href=\"/site/" + b + "\">Section " + b + "</a></li>\n").collect(java.util.stream.Collectors.joining());
+                send(exchange, 200, html("Demo site front page", "<ul>\n" + links
+                        + "<li><a href=\"/site/private/\">Private (robots.txt says no)</a></li>\n"
+                        + "<li><a href=\"/site/missing\">A broken link</a></li>\n"
+                        + "<li><a href=\"http://localhost:" + port() + "/site/\">This page on another host name</a></li>\n</ul>"));
+            } else if (path.equals("/site/private/") || path.matches("/site/private/[12]")) {
+                String body = path.endsWith("/")
+                        ? "<a href=\"/site/private/1\">one</a> <a href=\"/site/private/2\">two</a>"
+                        : "<p>Nothing to see.</p>";
+                send(exchange, 200, html("Private " + path.substring("/site/private/".length()), body));
+            } else if (SITE_PAGE.matcher(path).matches() && sitePage(path) != null) {
+                send(exchange, 200, sitePage(path));
+            } else if (path.equals("/")) {
                 var links = new StringBuilder();
                 for (int i = 1; i <= pages; i++) links.append("<li><a href=\"/page/").append(i).append("\">Demo page ").append(i).append("</a></li>\n");
                 send(exchange, 200, html("poolkit demo site", "<ul>\n" + links + "</ul>"));
@@ -229,6 +311,8 @@ public final class DemoSite implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, compressed.size());
             exchange.getResponseBody().write(compressed.toByteArray());
+        } else if ((m = BUSY.matcher(path)).matches()) {
+            busy(exchange, Integer.parseInt(m.group(1)));
         } else if (path.equals("/fault/latin1")) {
             byte[] body = ("<!doctype html>\n<html><head><meta charset=\"iso-8859-1\"><title>Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e</title></head>\n"
                     + "<body><p>Encoded in ISO-8859-1; only the meta tag says so.</p></body></html>\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -238,6 +322,52 @@ public final class DemoSite implements AutoCloseable {
         } else {
             notFound(exchange, path);
         }
+    }
+
+    /** A page of the crawl tree, or null if {@code path} is not one. */
+    private String sitePage(String path) {
+        String[] parts = path.substring("/site/".length()).split("/");
+        if (parts.length > LEVELS) return null;
+        for (String p : parts) if (Integer.parseInt(p) > BRANCHES) return null;
+        String name = String.join(".", parts);
+        var links = new StringBuilder("<ul>\n");
+        if (parts.length < LEVELS) {
+            for (int b = 1; b <= BRANCHES; b++) {
+                links.append("<li><a href=\"").append(path).append('/').append(b).append("\">Section ").append(name).append('.').append(b).append("</a></li>\n");
+            }
+        }
+        String parent = parts.length == 1 ? "/site/" : path.substring(0, path.lastIndexOf('/'));
+        links.append("<li><a href=\"").append(parent).append("\">up</a></li>\n");
+        int last = Integer.parseInt(parts[parts.length - 1]);
+        if (last < BRANCHES) {
+            // Relative, as real sites link their neighbours.
+            links.append("<li><a href=\"").append(last + 1).append("\">next</a></li>\n");
+        }
+        links.append("<li><a href=\"/site/#top\">front page</a></li>\n</ul>");
+        return html("Section " + name, links.toString());
+    }
+
+    private static String urlset(List<String> urls) {
+        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (String u : urls) xml.append("  <url><loc>").append(u).append("</loc></url>\n");
+        return xml.append("</urlset>\n").toString();
+    }
+
+    /** Holds each answer BUSY_HOLD_MILLIS; with K already being served, 429 at once. */
+    private void busy(HttpExchange exchange, int room) throws IOException, InterruptedException {
+        AtomicInteger serving = busy.computeIfAbsent(room, k -> new AtomicInteger());
+        if (serving.incrementAndGet() > room) {
+            serving.decrementAndGet();
+            send(exchange, 429, html("Too many requests", "<p>Only " + room + " at a time, please.</p>"));
+            return;
+        }
+        try {
+            closing.await(BUSY_HOLD_MILLIS, TimeUnit.MILLISECONDS);
+        } finally {
+            // Before the answer leaves: a client's next request must not find this one still counted.
+            serving.decrementAndGet();
+        }
+        send(exchange, 200, html("Served", "<p>One of at most " + room + " at a time.</p>"));
     }
 
     private void drip(HttpExchange exchange, long everyMillis) throws IOException, InterruptedException {
@@ -309,6 +439,13 @@ public final class DemoSite implements AutoCloseable {
     private static String html(String title, String body) {
         return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n<body><h1>"
                 + title + "</h1>\n" + body + "\n</body></html>\n";
+    }
+
+    private static void sendRaw(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {

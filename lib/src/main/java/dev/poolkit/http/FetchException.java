@@ -36,7 +36,13 @@ public class FetchException extends IOException implements Failure {
         REDIRECT_LOOP,
         TOO_MANY_REDIRECTS,
         /** The TLS handshake failed, e.g. an untrusted or mismatched certificate. */
-        TLS;
+        TLS,
+        /**
+         * The site's robots.txt disallows the URL (or a redirect to it), or answered 429 or 5xx,
+         * which keeps the whole site off limits; nothing was requested
+         * ({@code Fetcher.Builder.robots}).
+         */
+        ROBOTS;
 
         private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

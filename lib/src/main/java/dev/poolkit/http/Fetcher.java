@@ -86,6 +86,18 @@ import javax.net.ssl.SSLException;
  * to that host; a longer one fails the request at once. {@link Page#attempts()} and
  * {@link FetchException#attempts()} say how many attempts it took.
  *
+ * <h2>Politeness</h2>
+ * With {@link Builder#robots robots(true)} (default off: a library fetches what it is asked
+ * to), each site's robots.txt is fetched once, through this fetcher and its limits, and kept
+ * for the fetcher's life: a URL it disallows (or a redirect to one) fails with kind
+ * {@code robots} and is never requested, and its {@code Crawl-delay} becomes the least gap
+ * between two requests to the host. The rules are per fetcher, so per JVM for the shared one:
+ * each worker process of a process pool fetches a site's robots.txt once for itself, while the
+ * Crawl-delay is kept by the parent for all of them. With {@link Builder#autoThrottle
+ * autoThrottle(true)}, each host's concurrency adapts to how it answers (AIMD: it halves on 429,
+ * 503, a timeout or rising latency, and grows back on healthy answers, between 1 and
+ * {@code perHost}).
+ *
  * <h2>Shutdown</h2>
  * {@link #close()} ends the client's threads once requests in flight are answered.
  * The shared fetcher is never closed.
@@ -103,6 +115,7 @@ public final class Fetcher implements AutoCloseable {
     private final Gate gate;
     private final Retrier retrier;
     private final Watchdog watchdog;
+    private final RobotsRules robots; // null unless robots(true)
 
     private Fetcher(Builder b) {
         // Virtual threads for the client's own tasks measured twice as fast in steady state as
@@ -125,9 +138,10 @@ public final class Fetcher implements AutoCloseable {
         });
         this.headers = flat.toArray(String[]::new);
         this.bodies = Bodies.capped(maxBytes);
-        this.gate = b.gates.open(new Gate.Limits(b.perHost, b.rate, b.rateJitter));
+        this.gate = b.gates.open(new Gate.Limits(b.perHost, b.rate, b.rateJitter, b.autoThrottle));
         this.retrier = new Retrier(b.retries, b.backoffBase, b.backoffCap, b.retryAfterCap, gate);
         this.watchdog = new Watchdog("poolkit-deadlines", Duration.ofMillis(100));
+        this.robots = b.robots ? new RobotsRules(robotsUrl -> fetch(robotsUrl, false), RobotsRules.agentOf(b.headers.get("user-agent")[1]), gate) : null;
     }
 
     /** The fetcher shared by this JVM: the defaults, unless {@link #setShared} replaced it. */
@@ -158,12 +172,23 @@ public final class Fetcher implements AutoCloseable {
      * @throws HttpStatusException if the status is 400 or more
      * @throws FetchException      if the URL is bad or refused, or no usable answer came (refused,
      *                             reset, timed out, too large, redirect loop), after the
-     *                             retries the failure allows; see {@link FetchException#kind()}
+     *                             retries the failure allows, or robots.txt disallows it; see
+     *                             {@link FetchException#kind()}
      */
     public Page get(String url) throws FetchException, InterruptedException {
+        if (robots != null) robots.check(url, parse(url), null);
+        return fetch(url, robots != null);
+    }
+
+    /**
+     * {@link #get}; {@code obey}: check the redirects against robots.txt. robots.txt itself is
+     * fetched without: a robots.txt redirected to a page of another site must not ask for that
+     * site's robots.txt, which might redirect back.
+     */
+    private Page fetch(String url, boolean obey) throws FetchException, InterruptedException {
         URI uri = parse(url);
         URI[] lastHop = {uri}; // a Retry-After pauses the host that sent it, maybe one redirected to
-        return retrier.run(() -> lastHop[0], () -> attempt(url, uri, lastHop), Page::withAttempts, FetchException::withAttempts);
+        return retrier.run(() -> lastHop[0], () -> attempt(url, uri, lastHop, obey), Page::withAttempts, FetchException::withAttempts);
     }
 
     @Override
@@ -175,19 +200,30 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /** One attempt: the request and its redirects, all within one deadline. */
-    private Page attempt(String url, URI uri, URI[] lastHop) throws FetchException, InterruptedException {
+    private Page attempt(String url, URI uri, URI[] lastHop, boolean obey) throws FetchException, InterruptedException {
         Deadline deadline = null;
         URI hop = uri;
         Set<URI> visited = null;
         for (int redirects = 0; ; redirects++) {
             Exchange exchange;
             // Limits count requests, so each hop asks its own host; retries count attempts (in get).
-            try (var permit = gate.acquire(hop)) {
+            var permit = gate.acquire(hop);
+            Gate.Outcome outcome = Gate.Outcome.NEUTRAL;
+            try {
                 // The deadline starts once the first request may go: waiting for a host's turn
                 // under --per-host or --rate is not the server being slow.
                 if (deadline == null) deadline = Deadline.after(timeout);
                 lastHop[0] = hop;
                 exchange = send(url, hop, deadline);
+                outcome = Gate.Outcome.OK;
+            } catch (HttpStatusException e) {
+                outcome = e.status() == 429 || e.status() == 503 ? Gate.Outcome.BUSY : Gate.Outcome.OK;
+                throw e;
+            } catch (FetchException e) {
+                if (e.kind() == Kind.TIMEOUT) outcome = Gate.Outcome.BUSY;
+                throw e;
+            } finally {
+                permit.close(outcome); // an adaptive gate learns from it
             }
             String location = Redirects.isRedirect(exchange.status()) ? exchange.header("location") : null;
             if (location == null || maxRedirects == 0) {
@@ -209,6 +245,7 @@ public final class Fetcher implements AutoCloseable {
                 visited = new HashSet<>();
                 visited.add(hop);
             }
+            if (obey) robots.check(url, next, hop.toString());
             if (!visited.add(next)) {
                 throw new FetchException(url, Kind.REDIRECT_LOOP,
                         "redirect loop: back to " + next + " after " + (redirects + 1) + " redirects", null);
@@ -346,6 +383,8 @@ public final class Fetcher implements AutoCloseable {
         private Duration backoffCap = Duration.ofSeconds(30);
         private Duration retryAfterCap = Duration.ofSeconds(60);
         private Gates gates = Gates.local();
+        private boolean robots;
+        private boolean autoThrottle;
 
         private Builder() {
             header("User-Agent", "poolkit/" + Version.POOLKIT + " (java/" + Runtime.version().feature() + ")");
@@ -467,6 +506,36 @@ public final class Fetcher implements AutoCloseable {
          */
         public Builder gates(Gates gates) {
             this.gates = Objects.requireNonNull(gates, "gates");
+            return this;
+        }
+
+        /**
+         * Obey robots.txt (default false: a library fetches what it is asked to). Each site's
+         * robots.txt ({@code scheme://host:port/robots.txt}) is fetched once, through this
+         * fetcher with its limits, retries and redirects, parsed by crawler-commons, and kept
+         * for the fetcher's life (rules of up to 10,000 sites, least recently used dropped
+         * first). A URL it disallows for this fetcher's agent (the User-Agent's first word,
+         * {@code poolkit} by default), or a redirect to one, fails with kind {@code robots}
+         * and is never requested. A robots.txt that answers 4xx (but 429) allows everything; one
+         * that answers 429 or 5xx keeps the whole site off limits (kind {@code robots}); one that
+         * cannot be fetched at all fails the site's URLs with that failure's kind
+         * ({@code connect}, {@code timeout}, ...). Its {@code Crawl-delay} becomes the least gap
+         * between the starts of two requests to the host, on top of {@link #rate}.
+         */
+        public Builder robots(boolean obey) {
+            this.robots = obey;
+            return this;
+        }
+
+        /**
+         * Adapt each host's concurrency to how it answers (default false): between 1 and
+         * {@link #perHost} (0: as many as the caller puts in flight), halved on 429, 503, a
+         * timeout or rising latency, grown back on healthy answers. AIMD, as TCP does; the rule
+         * in full is in the limits room's {@code HostGate}. With {@link #gates} of a process
+         * pool, the parent adapts it for all the workers.
+         */
+        public Builder autoThrottle(boolean adapt) {
+            this.autoThrottle = adapt;
             return this;
         }
 

@@ -1,5 +1,5 @@
 /**
  * Not API: small helpers every room uses (argument checks, the one Jackson mapper, text, the
- * version). Imports nothing of poolkit's.
+ * version, catching and ignoring the signals a run stops on). Imports nothing of poolkit's.
  */
 package dev.poolkit.internal;

@@ -1,6 +1,7 @@
 /**
  * Per-host limits: a {@link dev.poolkit.limits.Gate} asks leave before each request to a host
- * (requests in flight, request rate, Retry-After pauses), and {@link dev.poolkit.limits.Gates}
+ * (requests in flight, request rate, Retry-After pauses, a robots.txt Crawl-delay, and an adaptive
+ * per-host window for {@code --auto-throttle}), and {@link dev.poolkit.limits.Gates}
  * says where the limits are kept: in this JVM ({@code Gates.local()}), or by a process pool's
  * parent for all its workers ({@code ProcessPool.gates()}).
  */

@@ -44,6 +44,33 @@ record Command(int exitCode, String stdout, String stderr) {
         }
     }
 
+    /**
+     * Starts {@code ./jbang ARGS} in {@code dir} in a process group (and session) of its own, as a
+     * terminal runs a foreground job, with SIGINT and SIGTERM at their defaults (a test runner
+     * started in the background may ignore SIGINT, and its children inherit that); stdout and
+     * stderr go to files in {@code dir}. The process's pid is the java's: ./jbang execs it. Linux:
+     * needs setsid and GNU env.
+     */
+    static Process startInOwnGroup(Path dir, String... args) throws IOException {
+        var command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,TERM", JBANG));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
+    }
+
+    /**
+     * Sends {@code signal} (INT, TERM) to {@code process} alone, as {@code kill} does, or to its
+     * whole process group (a process of {@link #startInOwnGroup}), as a terminal's Ctrl-C does.
+     */
+    static void signal(Process process, String signal, boolean group) throws IOException, InterruptedException {
+        String target = group ? "-" + process.pid() : String.valueOf(process.pid());
+        Process kill = new ProcessBuilder("kill", "-s", signal, "--", target).redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) throw new AssertionError("kill -s " + signal + " -- " + target + ": " + said);
+    }
+
     /** stderr without jbang's own progress lines ("[jbang] ..."). */
     List<String> errorLines() {
         return stderr.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();

@@ -37,6 +37,11 @@ class RetrierTest {
         public void pause(String host, Duration pause) {
             pauses.add(pause);
         }
+
+        @Override
+        public void minGap(String host, Duration gap) {
+            throw new AssertionError("the retrier keeps no Crawl-delay");
+        }
     };
 
     private Retrier retrier(int retries, double random) {

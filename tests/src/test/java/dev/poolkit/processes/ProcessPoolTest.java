@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -320,6 +321,49 @@ class ProcessPoolTest {
             assertEquals(20, results.size(), "run() threw before the items it read were done");
         }
         assertEquals(20, byItem(results).size());
+    }
+
+    @Test
+    void stopFinishesTheItemsRunningAndStartsNoneOfThoseSentAhead(@TempDir Path dir) throws Exception {
+        // 2 workers of 2 threads: 4 items run, up to 4 more wait in the workers, more in the queue.
+        var results = new ConcurrentLinkedQueue<Result>();
+        var pulled = new AtomicInteger();
+        var input = IntStream.range(0, 1000).mapToObj(i -> {
+            pulled.incrementAndGet();
+            return "gate:" + dir.resolve("item-" + i);
+        }).iterator();
+        var summary = new AtomicReference<Summary>();
+        try (var pool = TestWorker.pool(2, 2)) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    summary.set(pool.run(input, results::add));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            awaitUntil(() -> started(dir).size() == 4, Duration.ofSeconds(20));
+
+            pool.stop();
+            Files.createFile(dir.resolve("open"));
+
+            assertTrue(runner.join(Duration.ofSeconds(20)), "run() did not return after stop()");
+        }
+        Set<String> started = started(dir);
+        assertEquals(4, started.size(), "an item was started after stop(): " + started);
+        assertEquals(started, byItem(results).keySet());
+        assertEquals(new Summary(4, 0, summary.get().millis()), summary.get());
+        assertTrue(pulled.get() < 1000, "the input was read to its end");
+        awaitUntil(() -> ProcessHandle.current().children().findAny().isEmpty(), Duration.ofSeconds(10));
+    }
+
+    /** The gate: items that have started, by item. */
+    private static Set<String> started(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.map(Path::toString).filter(f -> f.endsWith(".started"))
+                    .map(f -> "gate:" + f.substring(0, f.length() - ".started".length())).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

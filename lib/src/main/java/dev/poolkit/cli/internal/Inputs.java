@@ -23,7 +23,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * A job's items, streamed: the command-line items, then the lines of the input file or stdin,
- * then any added later (the demo site's pages). Lines are stripped; blank lines and lines starting
+ * then any added later (the demo site's pages, a sitemap's). Lines are stripped; blank lines and lines starting
  * with {@code #} are skipped; a byte order mark at the start of the file or stdin is dropped.
  * Nothing is read until the iterator asks, but for a resumed run's check ({@link #missing}).
  *
@@ -44,6 +44,8 @@ public final class Inputs {
     private final List<String> first = new ArrayList<>();
     private final String file;
     private final List<String> last = new ArrayList<>();
+    // Items read only when their turn comes (a sitemap's pages), after the others.
+    private final List<Later> later = new ArrayList<>();
     // Items already in the output: each record skips one occurrence in the input.
     private PriorOutput recorded = PriorOutput.none();
     private final AtomicLong skipped = new AtomicLong();
@@ -58,6 +60,26 @@ public final class Inputs {
 
     public void add(List<String> items) {
         last.addAll(items);
+    }
+
+    /** Adds items read only when their turn comes (a sitemap's pages), after all the others. */
+    public void add(Iterator<String> items) {
+        later.add(new Later(items));
+    }
+
+    /** Items read when their turn comes, and what a resumed run's check read of them ahead. */
+    private static final class Later {
+        final Iterator<String> items;
+        final ArrayDeque<String> ahead = new ArrayDeque<>();
+
+        Later(Iterator<String> items) {
+            this.items = items;
+        }
+
+        Stream<Item> stream() {
+            return Stream.concat(ahead.stream(), StreamSupport.stream(
+                    Spliterators.spliteratorUnknownSize(items, Spliterator.ORDERED | Spliterator.NONNULL), false)).map(Item::of);
+        }
     }
 
     /** Makes the iterator skip the items {@code prior} has records of, one occurrence per record. */
@@ -78,12 +100,20 @@ public final class Inputs {
     /**
      * Which of {@code wanted} are not items of this input; removes the others from it. The
      * arguments and added items are looked at first; then a file is read from its start until all
-     * are found (at worst to its end), holding nothing else; stdin is read ahead at most
-     * {@code stdinLimit} items, which are kept and given by the iterator as usual.
+     * are found (at worst to its end), holding nothing else; stdin, and each sitemap's pages, are
+     * read ahead at most {@code stdinLimit} items, which are kept and given by the iterator as usual.
      */
     public Set<String> missing(Set<String> wanted, int stdinLimit) throws IOException {
         for (String item : first) wanted.remove(item.strip());
         for (String item : last) wanted.remove(item.strip());
+        // A sitemap's pages are read ahead as stdin is, and kept for the run.
+        for (Later l : later) {
+            while (!wanted.isEmpty() && l.ahead.size() < stdinLimit && l.items.hasNext()) {
+                String item = l.items.next();
+                l.ahead.add(item);
+                wanted.remove(item.strip());
+            }
+        }
         if (wanted.isEmpty() || file == null) return wanted;
         if (fromStdin()) {
             Iterator<Item> in = stdin();
@@ -112,7 +142,9 @@ public final class Inputs {
                 : fromStdin() ? Stream.concat(readAhead.stream(), stream(stdin())) : lines(file);
         // concat, not flatMap: a flatMapped stream's iterator reads each inner stream whole
         // (the entire input file) before it gives the first item.
-        return Stream.concat(Stream.concat(first.stream().map(Item::of), fromFile), last.stream().map(Item::of))
+        Stream<Item> all = Stream.concat(Stream.concat(first.stream().map(Item::of), fromFile), last.stream().map(Item::of));
+        for (Later l : later) all = Stream.concat(all, l.stream());
+        return all
                 .map(Item::stripped)
                 .filter(item -> !item.text().isEmpty() && !item.text().startsWith("#"))
                 .filter(item -> notRecorded(item.text()))

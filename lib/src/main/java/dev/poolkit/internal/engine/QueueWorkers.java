@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  *
  * <p>Each thread holds a slot. A thread stuck in an item can be abandoned: {@link #replace} gives
  * its slot to a new thread, and the run no longer waits for the old one.
+ *
+ * <p>{@link #finishInFlight} stops a run gracefully: the items in flight finish, the items
+ * queued are dropped, and {@link #run} returns as usual.
  */
 public final class QueueWorkers<T> {
 
@@ -33,6 +36,7 @@ public final class QueueWorkers<T> {
     private final CountDownLatch slotsEnded;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopping;
+    private volatile boolean draining; // finishInFlight(): no item is started after it
 
     /**
      * Workers named {@code namePrefix0 .. namePrefix(threads-1)}, then on for replacements, with
@@ -72,12 +76,12 @@ public final class QueueWorkers<T> {
     public void run(Iterator<T> items) throws InterruptedException {
         for (int i = 0; i < holders.length(); i++) start(i, namePrefix + i, null);
         try {
-            while (!stopping && items.hasNext()) {
+            while (!stopping && !draining && items.hasNext()) {
                 T item = items.next();
                 try {
                     queue.put(item);
-                } catch (IllegalStateException closedByFailure) {
-                    break; // a worker failed and closed the queue: its failure is rethrown below
+                } catch (IllegalStateException closed) {
+                    break; // a worker failed (its failure is rethrown below), or finishInFlight()
                 }
             }
         } catch (InterruptedException e) {
@@ -111,7 +115,7 @@ public final class QueueWorkers<T> {
         boolean abandoned = false;
         try {
             if (first != null) first.run();
-            for (T item; !stopping && (item = queue.take()) != null; ) {
+            for (T item; !stopping && !draining && (item = queue.take()) != null; ) {
                 if (!work.run(slot, item)) {
                     abandoned = true; // its replacement holds the slot and will end it
                     return;
@@ -124,6 +128,17 @@ public final class QueueWorkers<T> {
         } finally {
             if (!abandoned) slotsEnded.countDown();
         }
+    }
+
+    /**
+     * Stops the run gracefully: no item is started after this (but one a worker is taking at this
+     * very moment), the items in flight finish, the items queued are dropped, and {@link #run}
+     * returns as usual once the workers have ended. It does not read the input further, but a
+     * read in progress (stdin) is waited for. Any thread; returns at once.
+     */
+    public void finishInFlight() {
+        draining = true;
+        queue.close(); // wakes the workers waiting for an item, and the reader waiting for room
     }
 
     /** No more items are started, and the threads in them are interrupted. */

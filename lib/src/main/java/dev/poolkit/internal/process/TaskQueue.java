@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Since a task can come back as long as one is unanswered, {@link #take} returns {@code null}
  * only once the input is closed and every task has its result ({@link #resolved}), not as soon
- * as the queue is empty; or at once after {@link #abort}.
+ * as the queue is empty; or at once after {@link #abort} or {@link #stop}.
  *
  * <p>Thread-safety: any number of producers and consumers.
  */
@@ -29,6 +29,7 @@ public final class TaskQueue {
     private long unresolved;
     private boolean closed;
     private boolean aborted;
+    private boolean stopped;
 
     /** @param capacity how many tasks the input may get ahead of the slots (>= 1) */
     public TaskQueue(int capacity) {
@@ -61,7 +62,7 @@ public final class TaskQueue {
         lock.lockInterruptibly();
         try {
             while (true) {
-                if (aborted) return null;
+                if (aborted || stopped) return null;
                 Task task = givenBack.pollFirst();
                 if (task == null) {
                     task = fresh.pollFirst();
@@ -76,10 +77,14 @@ public final class TaskQueue {
         }
     }
 
-    /** A task taken and not run comes back, to be taken before the input's. Never waits. */
+    /**
+     * A task taken and not run comes back, to be taken before the input's; after {@link #stop},
+     * it is dropped. Never waits.
+     */
     public void giveBack(Task task) {
         lock.lock();
         try {
+            if (stopped) return;
             givenBack.addLast(task);
             changed.signal();
         } finally {
@@ -104,6 +109,35 @@ public final class TaskQueue {
             closed = true;
             changed.signalAll();
             notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The run stops gracefully: no task is taken after this, and the tasks waiting (read ahead,
+     * or given back) are dropped without a result, as are the tasks given back later. Takers get
+     * {@code null}, producers an exception.
+     */
+    public void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            closed = true;
+            fresh.clear();
+            givenBack.clear();
+            changed.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@link #stop} was called. */
+    public boolean stopped() {
+        lock.lock();
+        try {
+            return stopped;
         } finally {
             lock.unlock();
         }

@@ -75,6 +75,15 @@ import java.util.Map;
  * any live state    couldNotStart                           GIVEN_UP   fail every task held and every suspect
  * FEEDING           inputDone, or the last task answered    DONE       close the worker's stdin
  *                   after inputDone
+ * any               taken(task) after stop                  same       give it back (the stopped queue drops it)
+ * FEEDING           stop                                    FEEDING    as inputDone, and ask back every task sent
+ *                                                                      and not started (cancelled, it is dropped)
+ * other live state  stop                                    same       as inputDone (suspects are still probed:
+ *                                                                      they may have run in the dead worker)
+ * REPLACING         workerEnded after stop                  as above   drop the tasks held that had not started;
+ *                                                                      send the new worker the others
+ * FEEDING, PROBING  workerEnded: crash, nothing held nor    DONE       start no new worker
+ *                   suspect, after stop
  * DONE              workerEnded                             DONE       nothing: the normal end
  * any but DONE      destroy                                 DESTROYED  send nothing more
  * DESTROYED         workerEnded                             DESTROYED  abandon the tasks held and the suspects
@@ -153,6 +162,7 @@ public final class Triage {
     private final ArrayDeque<Held> suspects = new ArrayDeque<>();
     private State state = State.FEEDING;
     private boolean inputDone;
+    private boolean stopped;
     private int crashesInARow;
     private String lastCrash;
 
@@ -202,6 +212,10 @@ public final class Triage {
      */
     public Decision taken(Task task, long now, boolean othersHealthy) {
         var out = new Out();
+        if (stopped) { // taken as the pool stopped: not started, and dropped
+            out.giveBack.add(task);
+            return out.decision();
+        }
         switch (state) {
             case FEEDING -> {
                 if (held.size() < room(now)) {
@@ -320,6 +334,14 @@ public final class Triage {
         var out = new Out();
         if (state == State.REPLACING) {
             state = suspects.isEmpty() ? State.FEEDING : State.PROBING;
+            if (stopped) { // what the killed worker had not started is not started again
+                for (var it = held.values().iterator(); it.hasNext(); ) {
+                    Held h = it.next();
+                    if (h.started) continue;
+                    it.remove();
+                    out.giveBack.add(h.task);
+                }
+            }
             if (settle()) { // nothing left to give a new worker
                 out.closeStdin = true;
                 return out.decision();
@@ -345,6 +367,8 @@ public final class Triage {
         }
         if (++crashesInARow >= MAX_CRASHES_IN_A_ROW) {
             out.gaveUp = giveUp(out.fail, now);
+        } else if (stopped && suspects.isEmpty()) {
+            state = State.FEEDING; // nothing left for a new worker to do: settle() ends the slot
         } else {
             out.spawn = true;
             state = suspects.isEmpty() ? State.FEEDING : State.PROBING;
@@ -370,6 +394,31 @@ public final class Triage {
         var out = new Out();
         out.closeStdin = settle();
         return out.decision();
+    }
+
+    /**
+     * The pool stops gracefully ({@code Pool.stop}): the feeder takes no more tasks, the tasks
+     * sent ahead that the worker has not started are asked back (and dropped when they come
+     * back), and the worker's stdin is closed once it has answered the others.
+     */
+    public Decision stop() {
+        stopped = true;
+        inputDone = true;
+        var out = new Out();
+        if (state == State.FEEDING) {
+            for (Held h : held.values()) {
+                if (h.started || h.cancelling) continue;
+                h.cancelling = true;
+                out.cancel.add(h.task.id());
+            }
+        }
+        out.closeStdin = settle();
+        return out.decision();
+    }
+
+    /** Whether {@link #stop} was called: the feeder takes no more tasks. */
+    public boolean stopped() {
+        return stopped;
     }
 
     /** The pool kills the worker for good. */

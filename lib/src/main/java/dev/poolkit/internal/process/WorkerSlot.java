@@ -116,6 +116,17 @@ public final class WorkerSlot {
         if (feeder != null) feeder.interrupt();
     }
 
+    /**
+     * The pool stops gracefully: no task is taken after this, the tasks sent ahead that the
+     * worker has not started are asked back, and the worker's stdin is closed once it has
+     * answered the others (it then exits). Call after the queue is stopped.
+     */
+    public void finishInFlight() {
+        synchronized (this) {
+            carryOut(triage.stop());
+        }
+    }
+
     private void feed() {
         try {
             while (true) {
@@ -124,6 +135,7 @@ public final class WorkerSlot {
                         Triage.State state = triage.state();
                         // A broken worker leaves the items to healthy ones; the last one standing fails them.
                         if (state == Triage.State.DESTROYED || (state == Triage.State.GIVEN_UP && healthySlots.get() > 0)) return;
+                        if (triage.stopped()) return; // the pool stopped taking items
                         if (triage.mayTake(System.nanoTime())) break;
                         wait(); // for room: an answer, a new worker, the end of the probing
                     }

@@ -22,6 +22,16 @@ import java.util.function.Consumer;
 public final class GateServer {
     private final ConcurrentHashMap<Gate.Limits, Gate> gates = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    // Every Crawl-delay a worker told of, by host: a gate opened later gets them too.
+    private final ConcurrentHashMap<String, Long> gaps = new ConcurrentHashMap<>();
+
+    private Gate gate(Gate.Limits limits) {
+        return gates.computeIfAbsent(limits, l -> {
+            Gate g = Gates.local().open(l);
+            gaps.forEach((host, millis) -> g.minGap(host, Duration.ofMillis(millis)));
+            return g;
+        });
+    }
 
     /**
      * A session for one worker process; {@code toWorker} writes a line to its stdin, {@code log}
@@ -73,7 +83,11 @@ public final class GateServer {
                     synchronized (this) {
                         p = granted.remove(m.ticket());
                     }
-                    if (p != null) p.close();
+                    if (p != null) p.close(m.outcome() == null ? Gate.Outcome.NEUTRAL : m.outcome());
+                }
+                case "gap" -> {
+                    gaps.merge(m.host(), m.millis(), Math::max);
+                    for (Gate gate : gates.values()) gate.minGap(m.host(), Duration.ofMillis(m.millis()));
                 }
                 case "pause" -> {
                     for (Gate gate : gates.values()) gate.pause(m.host(), Duration.ofMillis(m.millis()));
@@ -87,7 +101,7 @@ public final class GateServer {
         private void grant(GateWire.Message m) {
             Gate.Permit permit;
             try {
-                permit = gates.computeIfAbsent(m.limits(), Gates.local()::open).acquire(m.host());
+                permit = gate(m.limits()).acquire(m.host());
             } catch (InterruptedException sessionClosed) {
                 return;
             }

@@ -26,6 +26,8 @@ public final class RemoteGates implements Gates {
     private final Gate pauses = Gates.local().open(Gate.Limits.NONE);
     private final ConcurrentHashMap<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong tickets = new AtomicLong();
+    // Hosts with a Crawl-delay: their requests ask the parent even when the fetcher has no limits.
+    private final java.util.Set<String> gapped = ConcurrentHashMap.newKeySet();
     private volatile Consumer<String> toParent;
 
     @Override
@@ -76,14 +78,14 @@ public final class RemoteGates implements Gates {
         @Override
         public Permit acquire(URI uri) throws InterruptedException {
             pauses.acquire(uri).close(); // waits out a pause, if any (cheap while there is none)
-            if (limits.none()) return NONE;
+            if (limits.none() && gapped.isEmpty()) return NONE;
             return acquire(Gate.hostKey(uri));
         }
 
         @Override
         public Permit acquire(String host) throws InterruptedException {
             pauses.acquire(host).close();
-            if (limits.none()) return NONE;
+            if (limits.none() && !gapped.contains(host)) return NONE;
             Consumer<String> out = toParent;
             if (out == null) return unconnected.acquire(host);
             long ticket = tickets.incrementAndGet();
@@ -102,12 +104,27 @@ public final class RemoteGates implements Gates {
                 private boolean closed;
 
                 @Override
-                public synchronized void close() {
+                public void close() {
+                    close(null);
+                }
+
+                @Override
+                public synchronized void close(Outcome outcome) {
                     if (closed) return;
                     closed = true;
-                    out.accept(GateWire.release(ticket));
+                    // The outcome only matters to an adaptive gate: the others' lines stay short.
+                    out.accept(GateWire.release(ticket, limits.adaptive() ? outcome : null));
                 }
             };
+        }
+
+        @Override
+        public void minGap(String host, Duration gap) {
+            if (gap.isNegative() || gap.isZero()) return;
+            Consumer<String> out = toParent;
+            if (out != null) out.accept(GateWire.gap(host, gap.toMillis()));
+            else unconnected.minGap(host, gap);
+            gapped.add(host); // after the parent was told: the next request asks it
         }
 
         @Override

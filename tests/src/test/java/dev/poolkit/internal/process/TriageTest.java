@@ -434,4 +434,68 @@ class TriageTest {
         assertEquals(Long.MAX_VALUE, triage.untilNextDeadline(0));
         assertEquals(Decision.NOTHING, triage.tick(10 * SECOND));
     }
+
+    @Test
+    void stopAsksBackTheTasksSentAheadAndClosesStdinOnceTheStartedAreAnswered() {
+        var triage = feeding(A, B, C);
+        triage.started(A.id(), 0);
+
+        Decision stop = triage.stop();
+
+        assertEquals(List.of(B.id(), C.id()), stop.cancel(), "the tasks not started are asked back");
+        assertFalse(stop.closeStdin(), "A still runs");
+        assertTrue(triage.stopped());
+        Decision cancelled = triage.cancelled(B.id());
+        assertEquals(List.of(B), cancelled.giveBack(), "given back, for the stopped queue to drop");
+        assertTrue(triage.answered(A.id()).deliver());
+        assertTrue(triage.cancelled(C.id()).closeStdin(), "nothing left: the worker may exit");
+        assertEquals(State.DONE, triage.state());
+    }
+
+    @Test
+    void aTaskTakenAfterStopIsGivenBackNotSent() {
+        var triage = feeding(A);
+        triage.started(A.id(), 0);
+        triage.stop();
+
+        Decision d = triage.taken(B, 0, true);
+
+        assertEquals(List.of(), d.send());
+        assertEquals(List.of(B), d.giveBack());
+        assertEquals(List.of(A), triage.held());
+    }
+
+    @Test
+    void aWorkerThatDiesHoldingNothingAfterStopIsNotReplaced() {
+        var triage = feeding(A);
+        triage.started(A.id(), 0);
+        triage.answered(A.id());
+        triage.stop();
+
+        Decision d = triage.workerEnded(CRASH, SECOND);
+
+        assertFalse(d.spawn());
+        assertEquals(State.DONE, triage.state());
+    }
+
+    @Test
+    void aWorkerKilledForATimeoutAfterStopTakesOnlyTheTasksItHadStartedToTheNewOne() {
+        var triage = new Triage(2, 1, SECOND, 10 * SECOND);
+        holding(triage, A, B, C, D);
+        triage.started(A.id(), 0);
+        triage.started(B.id(), 0);
+        assertTrue(triage.tick(SECOND / 2).fail().isEmpty());
+        triage.started(C.id(), SECOND / 2);
+        // A and B pass their timeout; C had started in the killed worker, D had not
+        Decision timedOut = triage.tick(SECOND);
+        assertEquals(List.of(A, B), failedTasks(timedOut));
+        assertEquals(State.REPLACING, triage.state());
+        triage.stop();
+
+        Decision ended = triage.workerEnded(CRASH, SECOND);
+
+        assertTrue(ended.spawn());
+        assertEquals(List.of(C), ended.send(), "started in the killed worker: run again, to get its record");
+        assertEquals(List.of(D), ended.giveBack(), "not started: dropped by the stopped queue");
+    }
 }

@@ -71,4 +71,37 @@ class RemoteGateTest {
         gates.open(Gate.Limits.NONE).pause(URI.create("https://busy.test/x"), java.time.Duration.ofMillis(1));
         assertEquals(GateWire.pause("busy.test:443", 1), toParent.poll());
     }
+
+    @Test
+    void aCrawlDelayIsToldToTheParentAndThenEvenAnUnlimitedFetcherAsksItForThatHost() throws Exception {
+        gates.connect(List.<String>of().iterator(), toParent::add);
+        Gate gate = gates.open(Gate.Limits.NONE);
+        gate.acquire(URI.create("http://delayed.test/")).close();
+        assertEquals(null, toParent.poll(), "no limits, no delay: nothing asked");
+
+        gate.minGap("delayed.test:80", java.time.Duration.ofMillis(2000));
+        GateWire.Message gap = GateWire.read(toParent.poll(5, TimeUnit.SECONDS));
+        assertEquals(new GateWire.Message("gap", 0, "delayed.test:80", null, 2000), gap);
+
+        var permit = CompletableFuture.supplyAsync(() -> {
+            try {
+                return gate.acquire(URI.create("http://delayed.test/page"));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        GateWire.Message asked = GateWire.read(toParent.poll(5, TimeUnit.SECONDS));
+        assertEquals("acquire", asked.type());
+        gates.connect(List.of(GateWire.granted(asked.ticket())).iterator(), toParent::add).hasNext();
+        permit.get(5, TimeUnit.SECONDS).close(Gate.Outcome.BUSY);
+        assertEquals(GateWire.release(asked.ticket()), toParent.poll(5, TimeUnit.SECONDS), "a gate that does not adapt sends no outcome");
+    }
+
+    @Test
+    void anAdaptiveGatesLimitsAndOutcomesCrossTheWire() {
+        var limits = new Gate.Limits(4, 0, 0, true);
+        assertEquals(limits, GateWire.read(GateWire.acquire(3, "h:80", limits)).limits());
+        assertEquals(Gate.Outcome.BUSY, GateWire.read(GateWire.release(3, Gate.Outcome.BUSY)).outcome());
+        assertEquals(null, GateWire.read(GateWire.release(3)).outcome());
+    }
 }
