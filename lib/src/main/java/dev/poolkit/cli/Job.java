@@ -368,7 +368,7 @@ public final class Job {
                         read.incrementAndGet();
                         return item;
                     }
-                }, shared == null ? progress : shared.sink(progress));
+                }, shared == null ? progress : shared.sink(progress, stopper::cutOff));
             } finally {
                 stopper.runEnded();
             }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -74,10 +75,15 @@ final class QueueSource implements AutoCloseable {
         };
     }
 
-    /** Writes each record to {@code local}, then into the job with its item's acknowledgement. */
-    public Sink sink(Sink local) {
+    /**
+     * Writes each record to {@code local}, then into the job with its item's acknowledgement;
+     * once {@code abandoned} says so (a stop past its grace interrupted the items in flight),
+     * records go nowhere in the job: those items are released for another worker to do.
+     */
+    public Sink sink(Sink local, BooleanSupplier abandoned) {
         return result -> {
             Result kept = local.write(result);
+            if (abandoned.getAsBoolean()) return kept;
             Frontier.Item item = held.remove(result.item());
             if (item != null) frontier.done(item, Json.write(kept.toMap()));
             return kept;
