@@ -4,6 +4,7 @@
  * <p>Rooms, one package each: {@code dev.poolkit} (the queue, the pools, their records and JSON
  * Lines), {@code dev.poolkit.http} (fetching), {@code dev.poolkit.limits} (where per-host limits
  * are kept), {@code dev.poolkit.crawl} (the frontier, URL canonicalisation, robots.txt),
+ * {@code dev.poolkit.queue} (one job shared by many machines on Redis Streams),
  * {@code dev.poolkit.demo} (the demo and fault site) and {@code dev.poolkit.cli} (the templates'
  * command line). Each room's implementation lives in an {@code internal} package that
  * is not exported.
@@ -31,6 +32,8 @@ module dev.poolkit {
     // Signals: a run stops gracefully on Ctrl-C and SIGTERM, and a worker ignores them, through
     // sun.misc.Signal; a shutdown hook cannot let a run go on nor tell the two apart.
     requires jdk.unsupported;
+    // The Redis queue (dev.poolkit.queue): Jedis names itself redis.clients.jedis in its manifest.
+    requires redis.clients.jedis;
     requires static jdk.httpserver;
     requires static info.picocli;
 
@@ -38,6 +41,7 @@ module dev.poolkit {
     exports dev.poolkit.http;
     exports dev.poolkit.limits;
     exports dev.poolkit.crawl;
+    exports dev.poolkit.queue;
     exports dev.poolkit.demo;
     exports dev.poolkit.cli;
     opens dev.poolkit.cli to info.picocli;

@@ -34,10 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * limits  dev.poolkit.limits, dev.poolkit.limits.internal
  * demo    dev.poolkit.demo
  * crawl   dev.poolkit.crawl, dev.poolkit.crawl.internal
+ * queue   dev.poolkit.queue, dev.poolkit.queue.internal
  * cli     dev.poolkit.cli, dev.poolkit.cli.internal
  * util    dev.poolkit.internal
  * </pre>
- * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> crawl -> util;
+ * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> queue -> crawl -> util;
  * http -> crawl, for robots.txt only.
  *
  * <p>The tests' layout too: unit tests in the lib's packages, the rest in {@link #TEST_ONLY_PACKAGES},
@@ -60,12 +61,13 @@ class ArchitectureTest {
 
     static final String[] FRONT_DOORS = {"dev.poolkit.Pool", "dev.poolkit.ThreadPool", "dev.poolkit.AsyncPool",
             "dev.poolkit.ProcessPool", "dev.poolkit.JsonLines", "dev.poolkit.Csv", "dev.poolkit.http.Fetcher", "dev.poolkit.demo.DemoSite",
-            "dev.poolkit.crawl.LocalFrontier", "dev.poolkit.crawl.Robots"};
+            "dev.poolkit.crawl.LocalFrontier", "dev.poolkit.crawl.Robots",
+            "dev.poolkit.queue.RedisFrontier", "dev.poolkit.queue.Queue"};
 
     static String roomOf(String pkg) {
         if (pkg.equals("dev.poolkit") || pkg.startsWith("dev.poolkit.internal.")) return "pools";
         if (pkg.equals("dev.poolkit.internal")) return "util";
-        for (String room : new String[]{"http", "limits", "demo", "cli", "crawl"}) {
+        for (String room : new String[]{"http", "limits", "demo", "cli", "crawl", "queue"}) {
             if (pkg.equals("dev.poolkit." + room) || pkg.startsWith("dev.poolkit." + room + ".")) return room;
         }
         return null;
@@ -114,6 +116,22 @@ class ArchitectureTest {
                 .check(LIB);
         noClasses().that().resideInAPackage("dev.poolkit.crawl.internal..")
                 .should().dependOnClassesThat().resideInAPackage("dev.poolkit.crawl")
+                .check(LIB);
+        noClasses().that().resideInAPackage("dev.poolkit.queue.internal..")
+                .should().dependOnClassesThat().resideInAPackage("dev.poolkit.queue")
+                .check(LIB);
+    }
+
+    @Test
+    void queueDependsOnCrawlAndUtilOnlyAndIsTheOnlyRoomThatKnowsRedis() {
+        // The queue is a backend of the crawl room's frontier: it knows the contract, not who runs it.
+        noClasses().that().resideInAPackage("dev.poolkit.queue..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.poolkit", "dev.poolkit.http..", "dev.poolkit.limits..",
+                        "dev.poolkit.crawl.internal..", "dev.poolkit.internal.engine..", "dev.poolkit.internal.process..",
+                        "dev.poolkit.cli..", "dev.poolkit.demo..")
+                .check(LIB);
+        noClasses().that().resideOutsideOfPackage("dev.poolkit.queue..")
+                .should().dependOnClassesThat().resideInAPackage("redis.clients..")
                 .check(LIB);
     }
 

@@ -198,6 +198,9 @@ public final class Job {
     @Mixin
     PolitenessOptions polite;
 
+    @Mixin
+    QueueOptions queue;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -311,6 +314,9 @@ public final class Job {
     /** How this run stops on a signal; set before the pool runs. */
     private Stopper stopper;
 
+    /** With --queue, the run's shared job once it is joined; else null. */
+    private volatile QueueSource shared;
+
     /** This run's statistics, fed by {@link Progress}; null before the run starts. */
     private volatile RunStats stats;
     /** This run's items; null before the run starts. */
@@ -360,16 +366,25 @@ public final class Job {
             progress.write(bad);
         });
         // Stopping, the iterator says "no more" at once, also to a pool that has not started yet.
-        Stopper stopper = new Stopper(Duration.ofMillis(Math.round(grace * 1000)), pool::stop, progress::interject,
+        // Stopping also stops a shared job's worker waiting for its next item.
+        Runnable stopTaking = () -> {
+            pool.stop();
+            QueueSource q = shared;
+            if (q != null) q.stop();
+        };
+        Stopper stopper = new Stopper(Duration.ofMillis(Math.round(grace * 1000)), stopTaking, progress::interject,
                 this::stoppedAtOnce, Stopper::exitJvm);
         this.stopper = stopper;
         // Following links: the given items seed a frontier, which feeds the pool.
         LocalFrontier frontier = crawl.following() ? crawl.open(given, output, prior) : null;
         Crawl crawling = frontier == null ? null : new Crawl(frontier, progress);
-        Iterator<String> counted = crawling == null ? given : crawling.items();
         Summary summary;
         stopper.listen();
-        try (progress; stopper; frontier) {
+        // --queue: the items come from the shared job (the given ones pushed to it first).
+        try (progress; stopper; frontier; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
+            this.shared = shared;
+            Iterator<String> counted = shared != null ? shared.items() : crawling != null ? crawling.items() : given;
+            if (shared != null) say("working on " + queue.url() + " as " + shared.consumer());
             try {
                 summary = pool.run(new Iterator<>() {
                     @Override
@@ -384,7 +399,7 @@ public final class Job {
                         read.incrementAndGet();
                         return item;
                     }
-                }, crawling == null ? progress : crawling);
+                }, shared != null ? shared.sink(progress, stopper::cutOff) : crawling != null ? crawling : progress);
             } finally {
                 stopper.runEnded();
             }
@@ -505,7 +520,19 @@ public final class Job {
         if ((resume || retryFailed) && format().equals("csv")) {
             throw new UsageError("--resume reads JSON Lines only, not csv (resume with --format jsonl output, or start a new csv file)");
         }
-        if (items.isEmpty() && input == null && !demo && !polite.seeds()) {
+        queue.check();
+        if (queue.enabled() && resume) {
+            throw new UsageError("--resume and --queue: the job on Redis knows what is done (drop --resume; -o keeps a local copy)");
+        }
+        if (queue.enabled() && retryFailed) {
+            throw new UsageError("--retry-failed and --queue: a shared job's dead letters go back with ./jbang queue@. retry-dead URL");
+        }
+        // Found items would have to go through the job's dedupe in Redis: RedisFrontier.add does, the run does not use it yet.
+        if (queue.enabled() && crawl.following()) {
+            throw new UsageError("--depth and --queue: following links in a shared job is not supported yet (push the pages to the job instead)");
+        }
+        if (queue.enabled() && ordered) throw new UsageError("--ordered and --queue: a shared job has no input order (drop --ordered)");
+        if (items.isEmpty() && input == null && !demo && !polite.seeds() && !queue.enabled()) {
             throw new UsageError("no items: give them as arguments, with -i FILE (- for stdin), or try --demo");
         }
         if (input != null && !input.equals("-") && !Files.isRegularFile(Path.of(input))) {
@@ -605,7 +632,7 @@ public final class Job {
             }
             long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
             if (crawl.following()) total = -1; // what the pages link to is found as the run goes
-            else if (polite.seeds()) total = -1; // a sitemap's pages are counted only as they are read
+            else if (polite.seeds() || queue.enabled()) total = -1; // a sitemap's pages are counted only as they are read; a shared job's size is the job's
             else if (input == null) total = Math.max(0, known);
             else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);

@@ -37,7 +37,8 @@ final class Usage {
         CRAWL("%nFollowing links (crawling):%n"),
         HTTP("%nHTTP:%n"),
         LIMITS("%nLimits and retries:%n"),
-        POLITENESS("%nrobots.txt and sitemaps:%n");
+        POLITENESS("%nrobots.txt and sitemaps:%n"),
+        QUEUE("%nShared job on Redis:%n");
 
         final String heading;
 
@@ -101,6 +102,7 @@ final class Usage {
         if (declaredIn == LimitOptions.class) return Section.LIMITS;
         if (declaredIn == PolitenessOptions.class) return Section.POLITENESS;
         if (declaredIn == CrawlOptions.class) return Section.CRAWL;
+        if (declaredIn == QueueOptions.class) return Section.QUEUE;
         if (declaredIn == Job.class) return INPUT_AND_OUTPUT.contains(o.longestName()) ? Section.INPUT_AND_OUTPUT : Section.RUN_CONTROL;
         return Section.OWN;
     }

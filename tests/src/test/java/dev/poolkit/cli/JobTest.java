@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -534,6 +535,7 @@ class JobTest {
                 "\nRun control:\n  -q, --quiet", "--item-timeout=S",
                 "\nHTTP:\n      --timeout=S", "--header=",
                 "\nLimits and retries:\n      --per-host=N", "--retry-after-cap=S",
+                "\nShared job on Redis:\n      --queue=URL", "--max-deliveries=N",
                 "\nExit codes:\n  0 ", "  1 ", "  2 ", "  130 ", "  141 ", "  143 ",
                 "\nExamples:\n", "like-async -i urls.txt -o results.jsonl", "like-async --demo");
         String unix = help.replace(System.lineSeparator(), "\n");
@@ -546,6 +548,42 @@ class JobTest {
         assertTrue(unix.substring(at).lines().count() <= 1, "the examples end the help:\n" + help);
         // Every option is shown once: none is lost or repeated by the headings.
         assertEquals(1, unix.split("--max-bytes=N", -1).length - 1, help);
+    }
+
+    @Test
+    void withQueueTheGivenItemsGoToTheSharedJobOnceAndEachRecordGoesIntoItAndToTheLocalCopy(@TempDir Path dir) throws Exception {
+        String url = dev.poolkit.fixtures.TestRedis.shared().url("job-test");
+        try (var q = dev.poolkit.queue.Queue.open(dev.poolkit.queue.QueueUrl.parse(url))) {
+            q.drop();
+            q.push(List.of("c").iterator()); // pushed by someone else before this worker started
+            Path out = dir.resolve("local.jsonl");
+
+            Run run = run("-q", "--queue", url, "-o", out.toString(), "a", "b", "a", "fail-1");
+
+            assertEquals(1, run.exitCode(), run.stderr());
+            List<String> records = new ArrayList<>();
+            q.export(records::add);
+            assertEquals(4, records.size(), records.toString());
+            assertTrue(records.stream().anyMatch(r -> r.contains("\"upper\":\"C\"")), records.toString());
+            assertTrue(records.stream().anyMatch(r -> r.contains("\"item\":\"fail-1\"") && r.contains("\"ok\":false")), records.toString());
+            assertEquals(4, Files.readAllLines(out).size(), "the local copy has what this worker wrote");
+            assertTrue(q.status().over());
+            assertEquals(0, run("-q", "--queue", url).exitCode(), "a worker on a finished job has nothing to do");
+        }
+    }
+
+    @Test
+    void aBadQueueUrlOrQueueOptionIsAUsageErrorThatNeverShowsThePassword() {
+        Run bad = run("--queue", "http://:hunter2@h:6379/job");
+        assertEquals(2, bad.exitCode(), bad.stderr());
+        assertEquals("test-job: --queue: queue URL must start with redis:// or rediss:// (TLS), got http://:***@h:6379/job",
+                bad.stderr().strip());
+        Run claim = run("--queue", "redis://:hunter2@h/job", "--claim-after", "0");
+        assertEquals(2, claim.exitCode(), claim.stderr());
+        assertEquals("test-job: --claim-after must be between 0.01 and 86400 seconds, got 0.0", claim.stderr().strip());
+        Run resume = run("--queue", "redis://h/job", "-o", "x.jsonl", "--resume");
+        assertEquals(2, resume.exitCode(), resume.stderr());
+        assertTrue(resume.stderr().contains("--resume and --queue"), resume.stderr());
     }
 
     @Test

@@ -1,0 +1,72 @@
+package dev.poolkit.cli;
+
+import dev.poolkit.AsyncPool;
+import dev.poolkit.Pool;
+import dev.poolkit.ProcessPool;
+import dev.poolkit.ThreadPool;
+import dev.poolkit.queue.QueueUrl;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.function.Consumer;
+
+/**
+ * A job shared by many machines on Redis, on the command line, as a picocli mixin (mixed into
+ * {@link Job}): {@code --queue URL}, {@code --claim-after S}, {@code --max-deliveries N}.
+ */
+public final class QueueOptions {
+    @Option(names = "--queue", paramLabel = "URL",
+            description = "Work on the shared job at redis://[:PASSWORD@]HOST:6379/JOB (rediss:// for TLS) with any other "
+                    + "workers on it: items come from it, and each record goes into it together with its item's "
+                    + "acknowledgement. Items given here (-i, arguments, --demo) are pushed to it first, once each. "
+                    + "-o keeps a local copy; ./jbang queue@. export gives the job's output, one record per item.")
+    String url;
+
+    @Option(names = "--claim-after", paramLabel = "S", defaultValue = "60",
+            description = "With --queue: take over items another worker has held silently for S seconds (it died). "
+                    + "A live worker renews what it holds, so a slow item is not taken from it (default: ${DEFAULT-VALUE}).")
+    double claimAfter;
+
+    @Option(names = "--max-deliveries", paramLabel = "N", defaultValue = "3",
+            description = "With --queue: an item handed out N times without a record gets a failure record "
+                    + "(errorKind poison) and goes to the dead letters (default: ${DEFAULT-VALUE}).")
+    int maxDeliveries;
+
+    /** The URL with its password masked. */
+    String url() {
+        return QueueUrl.parse(url).toString();
+    }
+
+    boolean enabled() {
+        return url != null;
+    }
+
+    /** Checks the options before anything starts; a mistake is a usage error. */
+    void check() {
+        if (url == null) return;
+        try {
+            QueueUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new Job.UsageError("--queue: " + e.getMessage());
+        }
+        if (!(claimAfter >= 0.01 && claimAfter <= 86_400)) {
+            throw new Job.UsageError("--claim-after must be between 0.01 and 86400 seconds, got " + claimAfter);
+        }
+        if (maxDeliveries < 1) throw new Job.UsageError("--max-deliveries must be >= 1, got " + maxDeliveries);
+    }
+
+    /** Joins the job (pushing {@code given} first), holding as many items as the pool runs at once. */
+    QueueSource open(Pool pool, Iterator<String> given, Consumer<String> log) {
+        return QueueSource.open(QueueUrl.parse(url), given, slots(pool), Duration.ofMillis(Math.round(claimAfter * 1000)),
+                maxDeliveries, log);
+    }
+
+    /** Items the pool runs at once: what a worker holds from the job. */
+    static int slots(Pool pool) {
+        if (pool instanceof AsyncPool a) return a.concurrency();
+        if (pool instanceof ThreadPool t) return t.threads();
+        if (pool instanceof ProcessPool p) return p.processes() * p.threadsPerProcess();
+        return 16;
+    }
+}

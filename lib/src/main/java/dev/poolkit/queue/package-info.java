@@ -1,0 +1,10 @@
+/**
+ * One job shared by many workers on many machines, on Redis Streams (Redis 6.2+):
+ * {@link dev.poolkit.queue.RedisFrontier} (the {@link dev.poolkit.crawl.Frontier} a worker runs
+ * on: claims, acknowledgement with the record in one script, poison, release),
+ * {@link dev.poolkit.queue.Queue} (what the {@code queue} script does to a job: push, status,
+ * export, dead letters) and {@link dev.poolkit.queue.QueueUrl} (where the job is; its password is
+ * never shown). Knows the crawl room's frontier contract and nothing of pools, fetching or the
+ * command line.
+ */
+package dev.poolkit.queue;

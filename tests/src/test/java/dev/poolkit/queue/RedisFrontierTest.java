@@ -1,0 +1,259 @@
+package dev.poolkit.queue;
+
+import dev.poolkit.crawl.Frontier;
+import dev.poolkit.crawl.Scope;
+import dev.poolkit.fixtures.TestRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static dev.poolkit.fixtures.TestSupport.awaitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against a real Redis (TestRedis): every behaviour here is the server's as much as ours. */
+class RedisFrontierTest {
+    private QueueUrl url;
+    private Queue queue;
+    private final List<RedisFrontier> opened = new ArrayList<>();
+
+    @BeforeEach
+    void job(TestInfo test) {
+        url = QueueUrl.parse(TestRedis.shared().url("t-" + test.getTestMethod().orElseThrow().getName()));
+        queue = Queue.open(url);
+        queue.drop();
+        queue.close();
+        queue = Queue.open(url);
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (RedisFrontier f : opened) {
+            if (f.state() != RedisFrontier.State.CLOSED) f.close();
+        }
+        queue.close();
+    }
+
+    private RedisFrontier worker(String name, int slots, Duration claimAfter) {
+        var f = RedisFrontier.builder(url).consumer(name).slots(slots).claimAfter(claimAfter).open();
+        opened.add(f);
+        return f;
+    }
+
+    private static String record(String item) {
+        return "{\"item\":\"" + item + "\",\"ok\":true,\"status\":200,\"error\":null,\"errorKind\":null,\"millis\":1}";
+    }
+
+    private List<String> exported() {
+        List<String> lines = new ArrayList<>();
+        queue.export(lines::add);
+        return lines;
+    }
+
+    private static List<String> itemsOf(List<String> records) {
+        return records.stream().map(r -> r.replaceAll("^\\{\"item\":\"([^\"]*)\".*", "$1")).sorted().toList();
+    }
+
+    @Test
+    void pushingTwiceAddsNothingTheSecondTimeAndCanonicalFormsAreOneItem() {
+        List<String> items = IntStream.range(0, 200).mapToObj(i -> "http://h/" + i).toList();
+        assertEquals(200, queue.push(items.iterator()));
+        assertEquals(0, queue.push(items.iterator()));
+        assertEquals(1, queue.push(List.of("HTTP://Host:80/a#x", "http://host/a", "  ", "http://host/a#y").iterator()));
+        Queue.Status s = queue.status();
+        assertEquals(201, s.taken());
+        assertEquals(201, s.queued());
+        assertFalse(s.pushing(), "the push marker is gone after the push");
+    }
+
+    @Test
+    void aJobIsDoneOnceEachAndNextSaysSoWithNull() throws Exception {
+        queue.push(List.of("a", "b", "c").iterator());
+        var w = worker("w", 2, Duration.ofSeconds(60));
+        Set<String> seen = new TreeSet<>();
+        for (Frontier.Item item; (item = w.next()) != null; ) {
+            assertTrue(seen.add(item.value()), "handed out twice: " + item);
+            w.done(item, record(item.value()));
+        }
+        assertEquals(Set.of("a", "b", "c"), seen);
+        assertEquals(List.of("a", "b", "c"), itemsOf(exported()));
+        Queue.Status s = queue.status();
+        assertEquals(3, s.done());
+        assertEquals(3, s.ok());
+        assertTrue(s.over());
+        assertThrows(IllegalStateException.class, () -> w.done(new Frontier.Item("a", 0, null), record("a")));
+    }
+
+    @Test
+    void anItemDoneByTwoConsumersHasOneRecord() throws Exception {
+        queue.push(List.of("x").iterator());
+        var slowA = worker("a", 1, Duration.ofSeconds(60));
+        Frontier.Item a = slowA.next();
+        // b claims what has been idle 50 ms: a renews every 20 s, so b takes x while a still works on it.
+        var b = worker("b", 1, Duration.ofMillis(50));
+        Frontier.Item bx = CompletableFuture.supplyAsync(() -> {
+            try {
+                return b.next();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals("x", bx.value());
+        slowA.done(a, record("x").replace("\"millis\":1", "\"millis\":111"));
+        b.done(bx, record("x").replace("\"millis\":1", "\"millis\":222"));
+        List<String> records = exported();
+        assertEquals(1, records.size(), records.toString());
+        assertTrue(records.get(0).contains("\"millis\":111"), "the first to finish wins: " + records);
+        assertEquals(1, queue.status().done());
+        assertNull(b.next(), "nothing pending: the job is over");
+    }
+
+    @Test
+    void aKilledConsumersItemsAreClaimedByAnotherAfterClaimAfter() throws Exception {
+        queue.push(IntStream.range(0, 20).mapToObj(i -> "k" + i).iterator());
+        var dies = worker("dies", 5, Duration.ofSeconds(60));
+        List<Frontier.Item> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) held.add(dies.next());
+        dies.done(held.get(0), record(held.get(0).value()));
+        dies.crash();
+
+        var lives = worker("lives", 4, Duration.ofMillis(300));
+        long start = System.nanoTime();
+        Map<String, Integer> handed = new HashMap<>();
+        for (Frontier.Item item; (item = lives.next()) != null; ) {
+            handed.merge(item.value(), 1, Integer::sum);
+            lives.done(item, record(item.value()));
+        }
+        assertEquals(19, handed.size(), "every item but the one done before the kill: " + handed.keySet());
+        assertTrue(handed.values().stream().allMatch(n -> n == 1), handed.toString());
+        assertEquals(IntStream.range(0, 20).mapToObj(i -> "k" + i).sorted().toList(), itemsOf(exported()));
+        assertTrue(System.nanoTime() - start >= 300_000_000L, "the dead worker's items were taken only after claim-after");
+    }
+
+    @Test
+    void anItemDeliveredMoreThanMaxDeliveriesTimesIsDeadLetteredWithAPoisonRecord() throws Exception {
+        queue.push(List.of("poison", "fine").iterator());
+        // Each holder of "poison" dies; the fourth claim finds it delivered 4 times (max 3).
+        for (int i = 0; i < 3; i++) {
+            var w = worker("holder-" + i, 1, Duration.ofMillis(20));
+            Frontier.Item item;
+            while (!(item = w.next()).value().equals("poison")) w.done(item, record(item.value()));
+            w.crash();
+        }
+        var last = worker("last", 1, Duration.ofMillis(20));
+        for (Frontier.Item item; (item = last.next()) != null; ) {
+            assertFalse(item.value().equals("poison"), "a poison item is not handed out a fourth time");
+            last.done(item, record(item.value()));
+        }
+        assertEquals(1, last.poisoned());
+        List<Queue.DeadLetter> dead = new ArrayList<>();
+        queue.dead(dead::add);
+        assertEquals(1, dead.size());
+        assertEquals("poison", dead.get(0).item());
+        assertEquals(4, dead.get(0).deliveries());
+        assertTrue(dead.get(0).why().contains("delivered 4 times"), dead.get(0).why());
+        List<String> records = exported();
+        assertEquals(List.of("fine", "poison"), itemsOf(records));
+        String poisonRecord = records.stream().filter(r -> r.contains("\"item\":\"poison\"")).findFirst().orElseThrow();
+        assertTrue(poisonRecord.contains("\"errorKind\":\"poison\"") && poisonRecord.contains("\"ok\":false"), poisonRecord);
+        Queue.Status s = queue.status();
+        assertEquals(1, s.failed());
+        assertEquals(1, s.dead());
+
+        // retry-dead: back in the job, its poison record gone; done again, one record.
+        assertEquals(1, queue.retryDead());
+        assertEquals(1, exported().size());
+        var again = worker("again", 1, Duration.ofSeconds(60));
+        Frontier.Item p = again.next();
+        assertEquals("poison", p.value());
+        again.done(p, record("poison"));
+        assertNull(again.next());
+        assertEquals(List.of("fine", "poison"), itemsOf(exported()));
+        assertFalse(exported().toString().contains("\"errorKind\":\"poison\""));
+    }
+
+    @Test
+    void closingAWorkerReleasesWhatItHeldAtOnceNotAfterClaimAfter() throws Exception {
+        queue.push(IntStream.range(0, 6).mapToObj(i -> "r" + i).iterator());
+        var stopping = worker("stopping", 6, Duration.ofSeconds(60));
+        Frontier.Item first = stopping.next(); // reads up to 6: one handed out, the rest buffered
+        Frontier.Item second = stopping.next();
+        stopping.done(first, record(first.value()));
+        assertEquals(1, stopping.inFlight());
+        stopping.close();
+
+        var other = worker("other", 6, Duration.ofSeconds(60)); // would wait 60 s for a dead worker's items
+        List<String> got = new ArrayList<>();
+        long start = System.nanoTime();
+        for (Frontier.Item item; (item = other.next()) != null; ) {
+            got.add(item.value());
+            other.done(item, record(item.value()));
+        }
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "released items came back before claim-after");
+        Collections.sort(got);
+        List<String> expected = new ArrayList<>(IntStream.range(0, 6).mapToObj(i -> "r" + i).toList());
+        expected.remove(first.value());
+        assertEquals(expected, got);
+        assertTrue(got.contains(second.value()));
+        assertEquals(6, exported().size());
+        assertEquals(0, queue.status().dead(), "a released item's delivery did not count it towards poison");
+    }
+
+    @Test
+    void aWorkerHoldsNoMoreItemsThanItHasSlots() throws Exception {
+        queue.push(IntStream.range(0, 100).mapToObj(i -> "s" + i).iterator());
+        var w = worker("w", 2, Duration.ofSeconds(60));
+        Frontier.Item a = w.next(), b = w.next();
+        var third = CompletableFuture.supplyAsync(() -> {
+            try {
+                return w.next();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Queue.Status s = queue.status();
+        assertEquals(2, s.inFlight(), "read from Redis: no more than the free slots");
+        assertEquals(98, s.queued());
+        assertFalse(third.isDone(), "a third next() waits for a free slot");
+        w.done(a, record(a.value()));
+        assertTrue(third.get(10, TimeUnit.SECONDS) != null);
+        assertEquals(1, queue.status().workers().stream().filter(x -> x.name().equals("w")).findFirst().orElseThrow().records());
+        w.done(b, record(b.value()));
+    }
+
+    @Test
+    void foundItemsAreDedupedScopedAndCarryDepthAndParent() throws Exception {
+        queue.push(List.of("http://a.test/").iterator());
+        var w = RedisFrontier.builder(url).consumer("crawler").slots(1)
+                .scope(Scope.builder().maxDepth(1).sameHost(true).build()).open();
+        opened.add(w);
+        Map<String, Frontier.Item> seen = new HashMap<>();
+        AtomicInteger added = new AtomicInteger();
+        for (Frontier.Item item; (item = w.next()) != null; ) {
+            seen.put(item.value(), item);
+            added.addAndGet(w.add(item, List.of("http://a.test/x", "HTTP://A.test:80/x#frag", "http://other.test/", "http://a.test/y")));
+            w.done(item, record(item.value()));
+        }
+        assertEquals(Set.of("http://a.test/", "http://a.test/x", "http://a.test/y"), seen.keySet());
+        assertEquals(new Frontier.Item("http://a.test/x", 1, "http://a.test/"), seen.get("http://a.test/x"));
+        assertEquals(2, added.get(), "depth 2 is out of scope; other hosts too; the rest once");
+        assertEquals(3, exported().size());
+    }
+}
