@@ -62,7 +62,8 @@ class Bench implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", defaultValue = "20k,200k,delay-10k,delay-2k,inflight-100k,lines-10m",
             description = "Workloads to run, of: 20k, 200k (pages at c=64), delay-10k (50 ms, c=1000), delay-2k (50 ms, c=100),"
                     + " inflight-100k (100,000 sleeping tasks at once in AsyncPool), lines-10m (10,000,000 input lines through the async template)."
-                    + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond).")
+                    + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond);"
+                    + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved).")
     List<String> workloads;
 
     @Option(names = "--targets", split = ",", defaultValue = "engines,templates",
@@ -110,6 +111,7 @@ class Bench implements Callable<Integer> {
             for (String name : workloads) {
                 Workload w = size == null ? Workload.ALL.get(name) : Workload.ALL.get(name).withSize(size);
                 if (w.name().startsWith("throttle")) throttle(w, work, haveTime);
+                else if (w.name().startsWith("progress")) progress(w, server, work, haveTime);
                 else if (w.scale()) scale(w, work, haveTime);
                 else pages(w, List.copyOf(chosen), server, work, haveTime);
             }
@@ -231,6 +233,78 @@ class Bench implements Callable<Integer> {
                 }
                 System.out.println(row("async", "`" + String.join(" ", options) + "`", measures));
             }
+        }
+    }
+
+    /**
+     * The progress workload (issue 12: the progress line and the summary must not slow the 200k
+     * run by more than 2 %): the async template at c=64 on 200k pages in three arms, interleaved
+     * run by run (the order turns each round, so that no arm is always first): {@code bare}, whose
+     * records go straight to the output ({@code POOLKIT_BENCH_BARE=1}: no statistics, no stop lock,
+     * no progress line), {@code -q} (statistics and stop lock per record, as the other tables run
+     * the templates) and no {@code -q} (also the progress line every 5 s, the input's lines counted
+     * in the background, the summary). The AOT cache is off in every arm: each arm is its own
+     * launch, and its first run would otherwise pay for recording one. CPU is the measure to trust
+     * on a shared machine; each arm's difference is also taken round by round against bare.
+     */
+    void progress(Workload w, Server server, Path work, boolean haveTime) throws Exception {
+        Path urls = work.resolve(w.name() + ".txt");
+        try (BufferedWriter out = Files.newBufferedWriter(urls)) {
+            for (int i = 1; i <= w.size(); i++) out.write(server.url() + "/page/" + i + "\n");
+        }
+        System.out.printf(Locale.ROOT, "%n### %s: %,d %s%n%n", w.name(), w.size(), w.about());
+        System.out.printf(Locale.ROOT, "Each command ran as `env POOLKIT_AOT=off ENV ./jbang %stemplates/async.java -i urls.txt -o out.jsonl --overwrite -c %d OPTIONS`,"
+                + " urls.txt holding %s/page/1 to %s/page/%d, the arms interleaved (%d rounds); load average before: %s.%n%n",
+                jvm(), w.concurrency(), server.url(), server.url(), w.size(), runs, load());
+        System.out.println(HEADER.replace("| conns |", "| CPU vs bare, by round |"));
+        System.out.println(RULE);
+        record Arm(String name, String env, List<String> options) {
+        }
+        List<Arm> arms = List.of(new Arm("bare", "POOLKIT_BENCH_BARE=1", List.of("-q")), new Arm("-q", "", List.of("-q")),
+                new Arm("progress line", "", List.of()));
+        var commands = new ArrayList<List<String>>();
+        for (Arm arm : arms) {
+            var args = new ArrayList<>(List.of("-i", urls.toString(), "-o", work.resolve("out.jsonl").toString(), "--overwrite",
+                    "-c", String.valueOf(w.concurrency())));
+            args.addAll(arm.options());
+            List<String> command = jbang(Jbang.ROOT.resolve("templates/async.java"), args);
+            Jbang.build(command);
+            var env = new ArrayList<>(List.of("env", "POOLKIT_AOT=off"));
+            if (!arm.env().isEmpty()) env.add(arm.env());
+            env.addAll(command);
+            commands.add(env);
+        }
+        // One short unmeasured run of each arm first: the first run after a build reads cold jars.
+        Path few = work.resolve(w.name() + "-warm-up.txt");
+        Files.write(few, Files.readAllLines(urls).subList(0, Math.min(w.size(), 10_000)));
+        for (List<String> command : commands) {
+            var warmUp = new ArrayList<>(command);
+            warmUp.set(warmUp.indexOf("-i") + 1, few.toString());
+            Measure.run(warmUp, work, Math.min(w.size(), 10_000), false);
+        }
+        var measures = new ArrayList<List<Measure>>();
+        arms.forEach(a -> measures.add(new ArrayList<>()));
+        for (int r = 0; r < runs; r++) {
+            for (int k = 0; k < arms.size(); k++) {
+                int a = (k + r) % arms.size();
+                measures.get(a).add(Measure.run(commands.get(a), work, w.size(), haveTime));
+            }
+        }
+        for (int a = 0; a < arms.size(); a++) {
+            var byRound = new ArrayList<String>();
+            for (int r = 0; r < runs && a > 0 && haveTime; r++) {
+                double bare = measures.get(0).get(r).cpuSeconds();
+                byRound.add(String.format(Locale.ROOT, "%+.1f %%", (measures.get(a).get(r).cpuSeconds() - bare) * 100 / bare));
+            }
+            String env = arms.get(a).env().isEmpty() ? "" : arms.get(a).env() + " ";
+            String options = arms.get(a).options().isEmpty() ? "(no -q)" : String.join(" ", arms.get(a).options());
+            System.out.println(row("async", "`" + env + options + "`", measures.get(a))
+                    .replaceFirst("\\| [^|]* \\|$", "| " + (a == 0 ? "" : String.join(", ", byRound)) + " |"));
+        }
+        for (int a = 0; a < arms.size(); a++) {
+            var cpu = new ArrayList<String>();
+            for (Measure m : measures.get(a)) cpu.add(String.format(Locale.ROOT, "%.1f", m.cpuSeconds()));
+            System.out.println("CPU s by round, " + arms.get(a).name() + ": " + String.join(", ", cpu) + (a == arms.size() - 1 ? "" : "  "));
         }
     }
 

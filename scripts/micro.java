@@ -6,7 +6,7 @@
 //DEPS org.openjdk.jmh:jmh-generator-annprocess:1.37
 // JMH's generated code subclasses each benchmark class from another package, so they must be
 // public, hence one file each: a public class cannot live in micro.java.
-//SOURCES micro/Pools.java micro/Queues.java micro/Lines.java
+//SOURCES micro/Pools.java micro/Queues.java micro/Lines.java micro/Records.java
 // JDK 23+ runs annotation processors found on the class path only when asked: JMH's generator
 // is one, and without it JMH finds nothing to run ("Unable to find the resource: /META-INF/BenchmarkList").
 //JAVAC_OPTIONS -proc:full
@@ -34,13 +34,15 @@ import java.util.concurrent.Callable;
  *       ArrayBlockingQueue, LinkedBlockingQueue; and put+take on one thread.</li>
  *   <li>{@link Lines}: one Result written by JsonLines, to a discarding stream and to a file,
  *       against plain Jackson; and the process pool's wire encode/decode per task.</li>
+ *   <li>{@link Records}: what a run's statistics and stop lock add to each record (the progress
+ *       line and summary's cost on the items' path), next to writing the record as a JSON line.</li>
  * </ul>
  */
 @Command(name = "micro", mixinStandardHelpOptions = true,
-        description = {"Runs poolkit's JMH micro-benchmarks: pool overhead per task, queue hand-off, JSON Lines writing.",
-                "Every argument goes to JMH, e.g. a benchmark regex (Pools, Queues, Lines, asyncPool), -f forks,"
+        description = {"Runs poolkit's JMH micro-benchmarks: pool overhead per task, queue hand-off, JSON Lines writing, a run's bookkeeping per record.",
+                "Every argument goes to JMH, e.g. a benchmark regex (Pools, Queues, Lines, Records, asyncPool), -f forks,"
                         + " -wi/-i warm-up/measured iterations, -w/-r their length (1s), -prof gc, -l to list; -- -h for JMH's help.",
-                "Defaults: 1 fork, 3 warm-up and 5 measured iterations of 1 s each; about 2 minutes for all."})
+                "Defaults: 1 fork, 3 warm-up and 5 measured iterations of 1 s each; about 3 minutes for all."})
 class Micro implements Callable<Integer> {
     @Parameters(paramLabel = "JMH-ARG", description = "Arguments for JMH.")
     List<String> jmhArgs = new ArrayList<>();

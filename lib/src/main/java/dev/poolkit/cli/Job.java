@@ -612,6 +612,9 @@ public final class Job {
      */
     private final class Progress implements Sink, AutoCloseable {
         private static final long REDRAW_MILLIS = 200;
+        // Bench only (bench@. --workloads progress-200k): records go straight to the output, with no
+        // statistics, no stop lock and no progress line, to measure what those cost per record. Not an option.
+        private static final boolean BARE = "1".equals(System.getenv("POOLKIT_BENCH_BARE"));
         private final Sink out;
         private final AtomicLong read;
         private final AtomicLong badLines;
@@ -626,7 +629,7 @@ public final class Job {
             this.out = out;
             this.read = read;
             this.badLines = badLines;
-            if (quiet) {
+            if (quiet || BARE) {
                 reporter = null;
                 return;
             }
@@ -642,6 +645,7 @@ public final class Job {
 
         @Override
         public Result write(Result result) {
+            if (BARE) return out.write(result);
             long stamp = stopper.enterWrite();
             if (stamp == 0) return result; // stopped past the grace: this item is left without a record, for --resume
             try {
