@@ -4,6 +4,7 @@ import dev.poolkit.AsyncPool;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.ThreadPool;
+import dev.poolkit.crawl.Scope;
 import dev.poolkit.queue.QueueUrl;
 import picocli.CommandLine.Option;
 
@@ -56,10 +57,13 @@ public final class QueueOptions {
         if (maxDeliveries < 1) throw new Job.UsageError("--max-deliveries must be >= 1, got " + maxDeliveries);
     }
 
-    /** Joins the job (pushing {@code given} first), holding as many items as the pool runs at once. */
-    QueueSource open(Pool pool, Iterator<String> given, Consumer<String> log) {
+    /**
+     * Joins the job (pushing {@code given} first), holding as many items as the pool runs at once;
+     * when {@code crawl} follows links, the found items go to the job in its scope.
+     */
+    QueueSource open(Pool pool, Iterator<String> given, CrawlOptions crawl, Consumer<String> log) {
         return QueueSource.open(QueueUrl.parse(url), given, slots(pool), Duration.ofMillis(Math.round(claimAfter * 1000)),
-                maxDeliveries, log);
+                maxDeliveries, crawl.following() ? crawl.scope() : Scope.all(), crawl.following(), log);
     }
 
     /** Items the pool runs at once: what a worker holds from the job. */
