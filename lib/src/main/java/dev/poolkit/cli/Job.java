@@ -254,6 +254,7 @@ public final class Job {
             polite.sitemapItems(Fetcher.shared(), line -> spec.commandLine().getErr().println(spec.name() + ": " + line))
                     .forEach(inputs::add);
             resumeFrom(prior, inputs);
+            queue.agree(crawl, this::say); // a worker that crawls otherwise than its job's: a usage error, no output opened
             try (Output out = openOutput()) {
                 return runItems(pool, inputs, prior.givenRecords(), out);
             }

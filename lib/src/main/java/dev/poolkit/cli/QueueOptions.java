@@ -5,6 +5,7 @@ import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.ThreadPool;
 import dev.poolkit.crawl.Scope;
+import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
 import picocli.CommandLine.Option;
 
@@ -58,12 +59,27 @@ public final class QueueOptions {
     }
 
     /**
+     * Checks that this worker's crawl options are the job's (the first worker's), setting them if
+     * it is the first: a usage error if not, before the output is opened. The frontier checks
+     * again when it opens (two workers starting at once).
+     */
+    void agree(CrawlOptions crawl, Consumer<String> log) {
+        if (url == null) return;
+        QueueUrl u = QueueUrl.parse(url);
+        String mine = crawl.terms();
+        try (Queue q = Queue.open(u, log, Duration.ofMinutes(5))) {
+            String job = q.terms(mine);
+            if (!job.equals(mine)) throw QueueSource.differ(u, job, mine);
+        }
+    }
+
+    /**
      * Joins the job (pushing {@code given} first), holding as many items as the pool runs at once;
      * when {@code crawl} follows links, the found items go to the job in its scope.
      */
     QueueSource open(Pool pool, Iterator<String> given, CrawlOptions crawl, Consumer<String> log) {
         return QueueSource.open(QueueUrl.parse(url), given, slots(pool), Duration.ofMillis(Math.round(claimAfter * 1000)),
-                maxDeliveries, crawl.following() ? crawl.scope() : Scope.all(), crawl.following(), log);
+                maxDeliveries, crawl.following() ? crawl.scope() : Scope.all(), crawl.following(), crawl.terms(), log);
     }
 
     /** Items the pool runs at once: what a worker holds from the job. */

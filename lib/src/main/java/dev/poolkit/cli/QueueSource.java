@@ -40,9 +40,13 @@ final class QueueSource implements AutoCloseable {
      * the job takes, when {@code following} (the handlers' found items go to the job).
      */
     static QueueSource open(QueueUrl url, Iterator<String> given, int slots, Duration claimAfter, int maxDeliveries,
-                            Scope scope, boolean following, Consumer<String> log) {
-        return new QueueSource(RedisFrontier.builder(url).slots(slots).claimAfter(claimAfter).maxDeliveries(maxDeliveries)
-                .scope(scope).seeds(given).log(log).open(), following);
+                            Scope scope, boolean following, String terms, Consumer<String> log) {
+        try {
+            return new QueueSource(RedisFrontier.builder(url).slots(slots).claimAfter(claimAfter).maxDeliveries(maxDeliveries)
+                    .scope(scope).terms(terms).seeds(given).log(log).open(), following);
+        } catch (RedisFrontier.TermsDiffer e) {
+            throw differ(url, e.job(), e.mine());
+        }
     }
 
     /**
@@ -54,6 +58,15 @@ final class QueueSource implements AutoCloseable {
      */
     Crawl crawl(Sink local, BooleanSupplier abandoned) {
         return Crawl.shared(frontier, local, following, abandoned);
+    }
+
+    /**
+     * Workers that crawl differently (or one that does not follow) would leave the job half done,
+     * silently: a usage error.
+     */
+    static Job.UsageError differ(QueueUrl url, String job, String mine) {
+        return new Job.UsageError("--queue " + url + ": the job's workers run with " + job + ", this one with "
+                + mine + " (give every worker of a job the same crawl options, or use another job name)");
     }
 
     /** Stops taking items: the items iterator ends within half a second, even while it waits for one. */

@@ -154,6 +154,14 @@ public final class Queue implements AutoCloseable {
     }
 
     /** Deletes the job: its items, records, dead letters and counters. */
+    /**
+     * The job's terms ({@link RedisFrontier.Builder#terms}): {@code mine} if the job had none (they
+     * are now the job's), else the first worker's, which a worker compares with its own.
+     */
+    public String terms(String mine) {
+        return store.terms(java.util.Objects.requireNonNull(mine, "mine"));
+    }
+
     public void drop() {
         store.drop();
     }

@@ -425,6 +425,27 @@ public final class RedisFrontier implements Frontier {
         return "RedisFrontier[" + url + ", consumer=" + consumer + "]";
     }
 
+    /** A worker's {@linkplain Builder#terms terms} are not its job's: it must not work on it. */
+    public static final class TermsDiffer extends IllegalStateException {
+        private final String job, mine;
+
+        TermsDiffer(QueueUrl url, String job, String mine) {
+            super("the job " + url + " is worked with " + job + ", this worker with " + mine);
+            this.job = job;
+            this.mine = mine;
+        }
+
+        /** The job's terms, as its first worker set them. */
+        public String job() {
+            return job;
+        }
+
+        /** This worker's terms. */
+        public String mine() {
+            return mine;
+        }
+    }
+
     /**
      * How a worker joins a job. Defaults: {@code slots} 1, {@code claimAfter} 60 s,
      * {@code maxDeliveries} 3, {@code reconnectFor} 5 min, no scope limits, no seeds, log to nowhere.
@@ -439,6 +460,7 @@ public final class RedisFrontier implements Frontier {
         private Scope scope = Scope.all();
         private Iterator<String> seeds = Collections.emptyIterator();
         private Consumer<String> log = line -> {};
+        private String terms;
 
         private Builder(QueueUrl url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -482,6 +504,18 @@ public final class RedisFrontier implements Frontier {
             return this;
         }
 
+        /**
+         * The terms every worker of the job must share, in words (the command line gives its
+         * crawl options, {@code "--depth 2 --max-items 500"}, or {@code "no --depth"}): the first
+         * worker to open the job sets them, and {@link #open()} fails with {@link TermsDiffer}
+         * for a worker whose terms differ, before it pushes or takes anything. Default: none (any
+         * worker joins).
+         */
+        public Builder terms(String terms) {
+            this.terms = Objects.requireNonNull(terms, "terms");
+            return this;
+        }
+
         /** This worker's name in the consumer group (default: host-pid-random). */
         public Builder consumer(String consumer) {
             if (consumer == null || consumer.isBlank() || consumer.equals(dev.poolkit.queue.internal.Keys.RELEASED)) {
@@ -501,6 +535,10 @@ public final class RedisFrontier implements Frontier {
         public RedisFrontier open() {
             JobStore store = Stores.open(url, log, reconnectFor);
             try {
+                if (terms != null) {
+                    String job = store.terms(terms);
+                    if (!job.equals(terms)) throw new TermsDiffer(url, job, terms);
+                }
                 Queue.push(store, seeds, scope.maxItems());
                 var frontier = new RedisFrontier(this, store);
                 frontier.renewer.start();

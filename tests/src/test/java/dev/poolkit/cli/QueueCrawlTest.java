@@ -163,7 +163,7 @@ class QueueCrawlTest {
     }
 
     @Test
-    void maxItemsCapsTheWholeSharedJobAndTheSameHostRuleHoldsOnEveryWorker(@TempDir Path dir) throws Exception {
+    void maxItemsCapsTheWholeSharedJobTheSameHostRuleHoldsAndAWorkerWithOtherCrawlOptionsIsAUsageError(@TempDir Path dir) throws Exception {
         String url = TestRedis.shared().url("queue-crawl-cap");
         try (var server = TestServer.start(); var q = Queue.open(QueueUrl.parse(url))) {
             q.drop();
@@ -184,6 +184,18 @@ class QueueCrawlTest {
             assertEquals(4, items.size(), items.toString());
             assertTrue(items.containsAll(Set.of(root, server.url("/1"), server.url("/2"))), items.toString());
             assertEquals(0, server.requests("/other-host").size(), "localhost is another host than 127.0.0.1");
+
+            // Workers that crawl differently would leave the job half done: a usage error, before anything is pushed.
+            Run other = run("-q", "--queue", url, "--depth", "5", "-o", dir.resolve("c.jsonl").toString(), server.url("/new"));
+            assertEquals(2, other.exitCode(), other.stderr());
+            assertEquals("queue-crawl: --queue " + url + ": the job's workers run with --depth 5 --max-items 4, this one with "
+                    + "--depth 5 (give every worker of a job the same crawl options, or use another job name)", other.stderr().strip());
+            Run plain = run("-q", "--queue", url, "-o", dir.resolve("d.jsonl").toString());
+            assertEquals(2, plain.exitCode(), plain.stderr());
+            assertTrue(plain.stderr().contains("this one with no --depth"), plain.stderr());
+            assertEquals(4, exported(q).size(), "nothing more was taken");
+            assertEquals(0, server.requests("/new").size());
+            assertFalse(java.nio.file.Files.exists(dir.resolve("c.jsonl")), "a usage error opens no output");
         }
     }
 }

@@ -117,6 +117,11 @@ public final class JobStore implements AutoCloseable {
         return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), args);
     }
 
+    /** The job's terms: {@code mine} if it had none (this worker is the first to say), else the first worker's. */
+    public String terms(String mine) {
+        return (String) eval(Scripts.TERMS, List.of(keys.terms), List.of(mine));
+    }
+
     /** Marks a push as going on for the next {@code millis} (workers do not end the job meanwhile), or ends it. */
     public void pushing(boolean on, long millis) {
         call(() -> on ? client.psetex(keys.pushing, millis, "1") : client.del(keys.pushing));

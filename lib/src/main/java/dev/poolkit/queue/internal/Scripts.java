@@ -142,6 +142,17 @@ final class Scripts {
             """;
 
     /**
+     * Terms. KEYS: terms. ARGV: this worker's terms. Sets them if the job has none yet; returns
+     * the job's (the first worker's).
+     */
+    static final String TERMS = """
+            local t = redis.call('GET', KEYS[1])
+            if t then return t end
+            redis.call('SET', KEYS[1], ARGV[1])
+            return ARGV[1]
+            """;
+
+    /**
      * Where the job is. KEYS: seen, done, items, pushing. Returns {items taken, items with a
      * record, entries pending (delivered, not acknowledged), 1 if a push is going on}.
      */
