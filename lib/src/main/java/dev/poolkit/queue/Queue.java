@@ -86,7 +86,8 @@ public final class Queue implements AutoCloseable {
     static long push(JobStore store, Iterator<String> items, long maxItems) {
         if (!items.hasNext()) return 0;
         long taken = 0;
-        store.pushing(true, 60_000);
+        String push = java.util.UUID.randomUUID().toString();
+        store.pushing(push, 60_000);
         try {
             List<String[]> batch = new ArrayList<>(PUSH_BATCH);
             while (items.hasNext()) {
@@ -97,12 +98,12 @@ public final class Queue implements AutoCloseable {
                     taken += store.push(batch, maxItems);
                     batch.clear();
                     // Renewed as it goes: a push killed midway stops holding the job open a minute later.
-                    store.pushing(true, 60_000);
+                    store.pushing(push, 60_000);
                 }
             }
             taken += store.push(batch, maxItems);
         } finally {
-            store.pushing(false, 0);
+            store.pushing(push, 0);
         }
         return taken;
     }

@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  * results   stream    the records, one per item: item, record (one line of JSON)
  * dead      stream    dead letters: item, depth, parent, fp, deliveries, why, result (the record's id)
  * stats     hash      ok, failed, by:CONSUMER (records written by each worker)
- * pushing   string    present while a push runs (expires: a killed push does not hold the job open)
+ * pushing   zset      the pushes going on, each scored with its expiry (a killed push does not hold the job open)
+ * terms     string    the crawl options every worker of the job shares, set by the first
  * </pre>
  *
  * <h2>An item's life</h2>
