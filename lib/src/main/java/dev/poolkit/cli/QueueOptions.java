@@ -22,7 +22,8 @@ public final class QueueOptions {
             description = "Work on the shared job at redis://[:PASSWORD@]HOST:6379/JOB (rediss:// for TLS) with any other "
                     + "workers on it: items come from it, and each record goes into it together with its item's "
                     + "acknowledgement. Items given here (-i, arguments, --demo) are pushed to it first, once each. "
-                    + "-o keeps a local copy; ./jbang queue@. export gives the job's output, one record per item.")
+                    + "-o keeps a local copy; ./jbang queue@. export gives the job's output, one record per item. "
+                    + "With --depth, the links found go to the job; every worker of a job needs the same crawl options.")
     String url;
 
     @Option(names = "--claim-after", paramLabel = "S", defaultValue = "60",

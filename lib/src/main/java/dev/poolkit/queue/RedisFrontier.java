@@ -97,6 +97,30 @@ import java.util.function.Consumer;
  *   answer was lost would otherwise wait for {@code claimAfter}.</li>
  * </ul>
  *
+ * <h2>A crawl across workers</h2>
+ * A handler's found items go to the job with {@link #add} while it holds its item, before
+ * {@link #done}: a worker killed between the two leaves the item pending; it is done again (by
+ * any worker) and finds the same items again, which the dedupe drops. So nothing found is lost
+ * and nothing is taken twice. What each rule of the {@link Scope} needs across workers:
+ * <ul>
+ *   <li><b>Dedupe</b> is the seen set, in the push script: one item per distinct canonical form
+ *   per job, whichever worker found it first (its depth and parent are the ones kept).</li>
+ *   <li><b>Depth, same host, allow, deny</b> are judged by the worker that found the item, from
+ *   the item and its parent alone (the same-host rule compares the found item's host with its
+ *   parent's, which the entry carries): no shared state, so every worker judges alike, provided
+ *   they have the same scope.</li>
+ *   <li><b>The item cap</b> ({@link Scope#maxItems()}) is the job's, not a worker's: the push
+ *   script counts the seen set before each item it takes, atomically, so the job takes at most
+ *   that many in all, however many workers add at once.</li>
+ *   <li><b>The same scope everywhere</b>: {@link Builder#terms} lets the first worker set the
+ *   job's terms (the command line gives its crawl options) and makes a worker with other terms
+ *   fail to open: a worker that did not follow, or followed less far, would leave the job half
+ *   crawled without a word.</li>
+ * </ul>
+ * Depth and parent of an item found by two workers at once depend on which one's add ran first:
+ * in a graph where an item is reachable at two depths, a shared crawl (like a local one with
+ * many threads) may record either.
+ *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread; {@link #next()} callers take turns (one reads from
  * Redis at a time). {@link #close()} once, after the last {@link #done}.
