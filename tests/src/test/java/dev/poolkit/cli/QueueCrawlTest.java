@@ -10,6 +10,8 @@ import dev.poolkit.http.Fetcher;
 import dev.poolkit.http.Page;
 import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,6 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --depth with --queue: a crawl shared by two workers (two in-process runs on one job on a real Redis). */
 class QueueCrawlTest {
+    private static TestRedis redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start(TestRedis.Options.plain());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
 
     record Run(int exitCode, String stderr) {}
 
@@ -102,7 +115,7 @@ class QueueCrawlTest {
 
     @Test
     void aCrawlSharedByTwoWorkersRecordsEachReachableInScopePageOnceWithItsDepthAndParent(@TempDir Path dir) throws Exception {
-        String url = TestRedis.shared().url("queue-crawl");
+        String url = redis.url("queue-crawl");
         ExecutorService workers = Executors.newFixedThreadPool(2);
         try (var server = TestServer.start(); var q = Queue.open(QueueUrl.parse(url))) {
             q.drop();
@@ -164,7 +177,7 @@ class QueueCrawlTest {
 
     @Test
     void maxItemsCapsTheWholeSharedJobTheSameHostRuleHoldsAndAWorkerWithOtherCrawlOptionsIsAUsageError(@TempDir Path dir) throws Exception {
-        String url = TestRedis.shared().url("queue-crawl-cap");
+        String url = redis.url("queue-crawl-cap");
         try (var server = TestServer.start(); var q = Queue.open(QueueUrl.parse(url))) {
             q.drop();
             String root = server.url("/");
