@@ -3,7 +3,9 @@ package dev.poolkit.queue;
 import dev.poolkit.crawl.Frontier;
 import dev.poolkit.crawl.Scope;
 import dev.poolkit.fixtures.TestRedis;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -30,13 +32,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real Redis (TestRedis): every behaviour here is the server's as much as ours. */
 class RedisFrontierTest {
+    // One server for the class, stopped after it: a server left running would be a child process
+    // of the test JVM past its tests (the process pool's tests check that none is).
+    private static TestRedis redis;
     private QueueUrl url;
     private Queue queue;
     private final List<RedisFrontier> opened = new ArrayList<>();
 
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start(TestRedis.Options.plain());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
     @BeforeEach
     void job(TestInfo test) {
-        url = QueueUrl.parse(TestRedis.shared().url("t-" + test.getTestMethod().orElseThrow().getName()));
+        url = QueueUrl.parse(redis.url("t-" + test.getTestMethod().orElseThrow().getName()));
         queue = Queue.open(url);
         queue.drop();
         queue.close();
