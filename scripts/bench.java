@@ -62,7 +62,8 @@ class Bench implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", defaultValue = "20k,200k,delay-10k,delay-2k,inflight-100k,lines-10m",
             description = "Workloads to run, of: 20k, 200k (pages at c=64), delay-10k (50 ms, c=1000), delay-2k (50 ms, c=100),"
                     + " inflight-100k (100,000 sleeping tasks at once in AsyncPool), lines-10m (10,000,000 input lines through the async template)."
-                    + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond);"
+                    + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond),"
+                    + " crawl-10k (10,000 static pages under nginx crawled with --depth from their root, and given as a list),"
                     + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved).")
     List<String> workloads;
 
@@ -112,6 +113,7 @@ class Bench implements Callable<Integer> {
                 Workload w = size == null ? Workload.ALL.get(name) : Workload.ALL.get(name).withSize(size);
                 if (w.name().startsWith("throttle")) throttle(w, work, haveTime);
                 else if (w.name().startsWith("progress")) progress(w, server, work, haveTime);
+                else if (w.name().startsWith("crawl")) crawl(w, server, work, haveTime);
                 else if (w.scale()) scale(w, work, haveTime);
                 else pages(w, List.copyOf(chosen), server, work, haveTime);
             }
@@ -306,6 +308,56 @@ class Bench implements Callable<Integer> {
             for (Measure m : measures.get(a)) cpu.add(String.format(Locale.ROOT, "%.1f", m.cpuSeconds()));
             System.out.println("CPU s by round, " + arms.get(a).name() + ": " + String.join(", ", cpu) + (a == arms.size() - 1 ? "" : "  "));
         }
+    }
+
+    /**
+     * The crawl workload: N static pages under nginx, /tree/1 to /tree/N (the bench reads an item's
+     * number off its end), page i linking its children 10i-8 to 10i+1, its parent and the root, so that the whole tree is reachable from the root within D links.
+     * The async template, same -c, runs them twice: crawled ({@code --depth D} from the root: each
+     * page parsed by jsoup for its links, deduped and journalled by the frontier, robots.txt asked
+     * for) and given as a list (no parsing, no frontier): the difference is what following costs.
+     */
+    void crawl(Workload w, Server server, Path work, boolean haveTime) throws Exception {
+        Path tree = server.tree();
+        if (tree == null) {
+            System.err.println("bench: warning: the crawl workload needs nginx (apt-get install nginx): skipping " + w.name());
+            return;
+        }
+        int n = w.size(), depth = 0;
+        for (long last = 1; last < n; last = last * 10 + 1) depth++;
+        String filler = "<p>" + "poolkit ".repeat(200) + "</p>";
+        Path urls = work.resolve("tree.txt");
+        try (BufferedWriter list = Files.newBufferedWriter(urls)) {
+            for (int i = 1; i <= n; i++) {
+                var page = new StringBuilder("<!doctype html><html><head><title>Tree page " + i + "</title></head><body>");
+                if (i > 1) page.append("<a href=\"1\">root</a> <a href=\"").append((i - 2) / 10 + 1).append("\">up</a>");
+                for (long c = 10L * i - 8; c <= 10L * i + 1 && c <= n; c++) page.append(" <a href=\"").append(c).append("\">page ").append(c).append("</a>");
+                Files.writeString(tree.resolve(String.valueOf(i)), page.append(filler).append("</body></html>"));
+                list.write(server.url() + "/tree/" + i + "\n");
+            }
+        }
+        String root = server.url() + "/tree/1";
+        System.out.printf(Locale.ROOT, "%n### %s: %,d %s%n%n", w.name(), n, w.about());
+        System.out.printf(Locale.ROOT, "Each command ran as `./jbang %stemplates/async.java OPTIONS -o out.jsonl --overwrite -q -c %d`: crawled from"
+                + " %s (page i links i*10-8 to i*10+1, its parent and the root; ~2 KB pages), or given the same %,d pages as a list;"
+                + " load average before: %s.%n%n", jvm(), w.concurrency(), root, n, load());
+        System.out.println(HEADER.replace("req", "pages"));
+        System.out.println(RULE);
+        for (List<String> options : List.of(List.of(root, "--depth", String.valueOf(depth)), List.of("-i", urls.toString()))) {
+            var args = new ArrayList<>(options);
+            args.addAll(List.of("-o", work.resolve("out.jsonl").toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency())));
+            List<String> command = jbang(Jbang.ROOT.resolve("templates/async.java"), args);
+            Jbang.build(command);
+            List<Measure> measures = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                long accepts = server.accepts();
+                Measure m = Measure.run(command, work, n, haveTime);
+                measures.add(m.withConnections(accepts < 0 ? -1 : server.accepts() - accepts - 1));
+            }
+            String shown = options.getFirst().equals(root) ? "ROOT --depth " + depth : "-i tree.txt";
+            System.out.println(row("async", "`" + shown + "`", measures));
+        }
+        Files.deleteIfExists(work.resolve("out.jsonl"));
     }
 
     /** The retries the records of {@code out} say were made: attempts - 1, summed. */

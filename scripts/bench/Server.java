@@ -67,6 +67,7 @@ final class Server implements AutoCloseable {
                     listen 127.0.0.1:%2$d backlog=4096;
                     location /page/ { default_type text/html; return 200 '%3$s'; }
                     location = /nginx-status { stub_status; }
+                    location /tree/ { root %1$s; default_type text/html; }
                     %4$s
                   }
                 }
@@ -95,6 +96,17 @@ final class Server implements AutoCloseable {
 
     boolean delays() {
         return delays;
+    }
+
+    /**
+     * Where nginx serves {@code /tree/NAME} from ({@code tree()/NAME}), for the crawl workload's
+     * static pages; null without nginx.
+     */
+    Path tree() throws IOException {
+        if (nginx == null) return null;
+        // nginx started as root serves files as nobody: the temporary directory must be readable.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return Files.createDirectories(dir.resolve("tree"));
     }
 
     /**

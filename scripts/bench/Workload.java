@@ -20,6 +20,7 @@ record Workload(String name, int size, int delayMillis, int concurrency, boolean
                 new Workload("delay-2k", 2_000, 50, 100, false, "pages of 50 ms at c=100"),
                 new Workload("inflight-100k", 100_000, 2_000, 100_000, true, "tasks sleeping 2 s, all in flight in AsyncPool"),
                 new Workload("lines-10m", 10_000_000, 0, 128, true, "input lines through the async template with a trivial handler"),
+                new Workload("crawl-10k", 10_000, 0, 64, true, "pages of a static tree under nginx, 10 links down from each, crawled from its root and given as a list"),
                 new Workload("throttle-400", 400, 50, 16, true, "pages of a server with room for 4 at once, 429 beyond (DemoSite /fault/busy/4)"),
                 new Workload("progress-200k", 200_000, 0, 64, true, "pages at c=64 through the async template: bare records, -q, and the progress line"))) {
             ALL.put(w.name(), w);

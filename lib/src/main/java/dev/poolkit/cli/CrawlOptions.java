@@ -81,6 +81,21 @@ public final class CrawlOptions {
         }
     }
 
+    /**
+     * These options in words, the terms every worker of a shared job must agree on (their scope,
+     * and whether they follow at all): {@code "--depth 3"}, {@code "--depth 2 --no-same-host
+     * --allow /docs/ --max-items 500"}, {@code "no --depth"}.
+     */
+    String terms() {
+        if (!following()) return "no --depth";
+        var t = new StringBuilder("--depth " + depth);
+        if (!sameHost) t.append(" --no-same-host");
+        for (String r : allow) t.append(" --allow ").append(r);
+        for (String r : deny) t.append(" --deny ").append(r);
+        if (maxItems > 0) t.append(" --max-items ").append(maxItems);
+        return t.toString();
+    }
+
     /** The journal of a crawl whose records go to {@code output}: {@code OUTPUT.frontier} beside it. */
     static Path journalOf(Path output) {
         return output.resolveSibling(output.getFileName() + ".frontier");

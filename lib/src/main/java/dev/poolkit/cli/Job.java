@@ -83,7 +83,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ends, finished or not: {@code --resume} goes on from it with the items the output has records
  * for as done (a finished crawl's resume has nothing to do), and {@code --retry-failed} hands the
  * found items whose records it takes out to the frontier again. A run without {@code --resume}
- * deletes an old one. Without {@code --depth} none of this happens: no frontier, no dedupe.
+ * deletes an old one. Without {@code --depth} none of this happens: no frontier, no dedupe. With
+ * {@code --queue}, the shared job is the frontier ({@link dev.poolkit.queue.RedisFrontier}): found
+ * items go to it, deduped and scoped there, and there is no journal.
  */
 public final class Job {
     /** 128 + SIGPIPE: stdout was closed before the run ended. */
@@ -252,6 +254,7 @@ public final class Job {
             polite.sitemapItems(Fetcher.shared(), line -> spec.commandLine().getErr().println(spec.name() + ": " + line))
                     .forEach(inputs::add);
             resumeFrom(prior, inputs);
+            queue.agree(crawl, this::say); // a worker that crawls otherwise than its job's: a usage error, no output opened
             try (Output out = openOutput()) {
                 return runItems(pool, inputs, prior.givenRecords(), out);
             }
@@ -375,15 +378,16 @@ public final class Job {
         Stopper stopper = new Stopper(Duration.ofMillis(Math.round(grace * 1000)), stopTaking, progress::interject,
                 this::stoppedAtOnce, Stopper::exitJvm);
         this.stopper = stopper;
-        // Following links: the given items seed a frontier, which feeds the pool.
-        LocalFrontier frontier = crawl.following() ? crawl.open(given, output, prior) : null;
-        Crawl crawling = frontier == null ? null : new Crawl(frontier, progress);
+        // Following links: the given items seed a frontier, which feeds the pool (with --queue, the job is the frontier).
+        LocalFrontier frontier = crawl.following() && !queue.enabled() ? crawl.open(given, output, prior) : null;
+        Crawl crawling = frontier == null ? null : Crawl.local(frontier, progress);
         Summary summary;
         stopper.listen();
         // --queue: the items come from the shared job (the given ones pushed to it first).
-        try (progress; stopper; frontier; QueueSource shared = queue.enabled() ? queue.open(pool, given, this::say) : null) {
+        try (progress; stopper; frontier; QueueSource shared = queue.enabled() ? queue.open(pool, given, crawl, this::say) : null) {
             this.shared = shared;
-            Iterator<String> counted = shared != null ? shared.items() : crawling != null ? crawling.items() : given;
+            Crawl fed = shared != null ? shared.crawl(progress, stopper::cutOff) : crawling;
+            Iterator<String> counted = fed != null ? fed.items() : given;
             if (shared != null) say("working on " + queue.url() + " as " + shared.consumer());
             try {
                 summary = pool.run(new Iterator<>() {
@@ -399,7 +403,7 @@ public final class Job {
                         read.incrementAndGet();
                         return item;
                     }
-                }, shared != null ? shared.sink(progress, stopper::cutOff) : crawling != null ? crawling : progress);
+                }, fed != null ? fed : progress);
             } finally {
                 stopper.runEnded();
             }
@@ -526,10 +530,6 @@ public final class Job {
         }
         if (queue.enabled() && retryFailed) {
             throw new UsageError("--retry-failed and --queue: a shared job's dead letters go back with ./jbang queue@. retry-dead URL");
-        }
-        // Found items would have to go through the job's dedupe in Redis: RedisFrontier.add does, the run does not use it yet.
-        if (queue.enabled() && crawl.following()) {
-            throw new UsageError("--depth and --queue: following links in a shared job is not supported yet (push the pages to the job instead)");
         }
         if (queue.enabled() && ordered) throw new UsageError("--ordered and --queue: a shared job has no input order (drop --ordered)");
         if (items.isEmpty() && input == null && !demo && !polite.seeds() && !queue.enabled()) {

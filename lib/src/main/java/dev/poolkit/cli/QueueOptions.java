@@ -4,6 +4,8 @@ import dev.poolkit.AsyncPool;
 import dev.poolkit.Pool;
 import dev.poolkit.ProcessPool;
 import dev.poolkit.ThreadPool;
+import dev.poolkit.crawl.Scope;
+import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
 import picocli.CommandLine.Option;
 
@@ -20,7 +22,8 @@ public final class QueueOptions {
             description = "Work on the shared job at redis://[:PASSWORD@]HOST:6379/JOB (rediss:// for TLS) with any other "
                     + "workers on it: items come from it, and each record goes into it together with its item's "
                     + "acknowledgement. Items given here (-i, arguments, --demo) are pushed to it first, once each. "
-                    + "-o keeps a local copy; ./jbang queue@. export gives the job's output, one record per item.")
+                    + "-o keeps a local copy; ./jbang queue@. export gives the job's output, one record per item. "
+                    + "With --depth, the links found go to the job; every worker of a job needs the same crawl options.")
     String url;
 
     @Option(names = "--claim-after", paramLabel = "S", defaultValue = "60",
@@ -56,10 +59,28 @@ public final class QueueOptions {
         if (maxDeliveries < 1) throw new Job.UsageError("--max-deliveries must be >= 1, got " + maxDeliveries);
     }
 
-    /** Joins the job (pushing {@code given} first), holding as many items as the pool runs at once. */
-    QueueSource open(Pool pool, Iterator<String> given, Consumer<String> log) {
+    /**
+     * Checks that this worker's crawl options are the job's (the first worker's), setting them if
+     * it is the first: a usage error if not, before the output is opened. The frontier checks
+     * again when it opens (two workers starting at once).
+     */
+    void agree(CrawlOptions crawl, Consumer<String> log) {
+        if (url == null) return;
+        QueueUrl u = QueueUrl.parse(url);
+        String mine = crawl.terms();
+        try (Queue q = Queue.open(u, log, Duration.ofMinutes(5))) {
+            String job = q.terms(mine);
+            if (!job.equals(mine)) throw QueueSource.differ(u, job, mine);
+        }
+    }
+
+    /**
+     * Joins the job (pushing {@code given} first), holding as many items as the pool runs at once;
+     * when {@code crawl} follows links, the found items go to the job in its scope.
+     */
+    QueueSource open(Pool pool, Iterator<String> given, CrawlOptions crawl, Consumer<String> log) {
         return QueueSource.open(QueueUrl.parse(url), given, slots(pool), Duration.ofMillis(Math.round(claimAfter * 1000)),
-                maxDeliveries, log);
+                maxDeliveries, crawl.following() ? crawl.scope() : Scope.all(), crawl.following(), crawl.terms(), log);
     }
 
     /** Items the pool runs at once: what a worker holds from the job. */

@@ -86,7 +86,8 @@ public final class Queue implements AutoCloseable {
     static long push(JobStore store, Iterator<String> items, long maxItems) {
         if (!items.hasNext()) return 0;
         long taken = 0;
-        store.pushing(true, 60_000);
+        String push = java.util.UUID.randomUUID().toString();
+        store.pushing(push, 60_000);
         try {
             List<String[]> batch = new ArrayList<>(PUSH_BATCH);
             while (items.hasNext()) {
@@ -97,12 +98,12 @@ public final class Queue implements AutoCloseable {
                     taken += store.push(batch, maxItems);
                     batch.clear();
                     // Renewed as it goes: a push killed midway stops holding the job open a minute later.
-                    store.pushing(true, 60_000);
+                    store.pushing(push, 60_000);
                 }
             }
             taken += store.push(batch, maxItems);
         } finally {
-            store.pushing(false, 0);
+            store.pushing(push, 0);
         }
         return taken;
     }
@@ -154,6 +155,14 @@ public final class Queue implements AutoCloseable {
     }
 
     /** Deletes the job: its items, records, dead letters and counters. */
+    /**
+     * The job's terms ({@link RedisFrontier.Builder#terms}): {@code mine} if the job had none (they
+     * are now the job's), else the first worker's, which a worker compares with its own.
+     */
+    public String terms(String mine) {
+        return store.terms(java.util.Objects.requireNonNull(mine, "mine"));
+    }
+
     public void drop() {
         store.drop();
     }

@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  * results   stream    the records, one per item: item, record (one line of JSON)
  * dead      stream    dead letters: item, depth, parent, fp, deliveries, why, result (the record's id)
  * stats     hash      ok, failed, by:CONSUMER (records written by each worker)
- * pushing   string    present while a push runs (expires: a killed push does not hold the job open)
+ * pushing   zset      the pushes going on, each scored with its expiry (a killed push does not hold the job open)
+ * terms     string    the crawl options every worker of the job shares, set by the first
  * </pre>
  *
  * <h2>An item's life</h2>
@@ -95,6 +96,30 @@ import java.util.function.Consumer;
  *   reads its own pending entries again (XREADGROUP from 0): a read the server answered whose
  *   answer was lost would otherwise wait for {@code claimAfter}.</li>
  * </ul>
+ *
+ * <h2>A crawl across workers</h2>
+ * A handler's found items go to the job with {@link #add} while it holds its item, before
+ * {@link #done}: a worker killed between the two leaves the item pending; it is done again (by
+ * any worker) and finds the same items again, which the dedupe drops. So nothing found is lost
+ * and nothing is taken twice. What each rule of the {@link Scope} needs across workers:
+ * <ul>
+ *   <li><b>Dedupe</b> is the seen set, in the push script: one item per distinct canonical form
+ *   per job, whichever worker found it first (its depth and parent are the ones kept).</li>
+ *   <li><b>Depth, same host, allow, deny</b> are judged by the worker that found the item, from
+ *   the item and its parent alone (the same-host rule compares the found item's host with its
+ *   parent's, which the entry carries): no shared state, so every worker judges alike, provided
+ *   they have the same scope.</li>
+ *   <li><b>The item cap</b> ({@link Scope#maxItems()}) is the job's, not a worker's: the push
+ *   script counts the seen set before each item it takes, atomically, so the job takes at most
+ *   that many in all, however many workers add at once.</li>
+ *   <li><b>The same scope everywhere</b>: {@link Builder#terms} lets the first worker set the
+ *   job's terms (the command line gives its crawl options) and makes a worker with other terms
+ *   fail to open: a worker that did not follow, or followed less far, would leave the job half
+ *   crawled without a word.</li>
+ * </ul>
+ * Depth and parent of an item found by two workers at once depend on which one's add ran first:
+ * in a graph where an item is reachable at two depths, a shared crawl (like a local one with
+ * many threads) may record either.
  *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread; {@link #next()} callers take turns (one reads from
@@ -425,6 +450,27 @@ public final class RedisFrontier implements Frontier {
         return "RedisFrontier[" + url + ", consumer=" + consumer + "]";
     }
 
+    /** A worker's {@linkplain Builder#terms terms} are not its job's: it must not work on it. */
+    public static final class TermsDiffer extends IllegalStateException {
+        private final String job, mine;
+
+        TermsDiffer(QueueUrl url, String job, String mine) {
+            super("the job " + url + " is worked with " + job + ", this worker with " + mine);
+            this.job = job;
+            this.mine = mine;
+        }
+
+        /** The job's terms, as its first worker set them. */
+        public String job() {
+            return job;
+        }
+
+        /** This worker's terms. */
+        public String mine() {
+            return mine;
+        }
+    }
+
     /**
      * How a worker joins a job. Defaults: {@code slots} 1, {@code claimAfter} 60 s,
      * {@code maxDeliveries} 3, {@code reconnectFor} 5 min, no scope limits, no seeds, log to nowhere.
@@ -439,6 +485,7 @@ public final class RedisFrontier implements Frontier {
         private Scope scope = Scope.all();
         private Iterator<String> seeds = Collections.emptyIterator();
         private Consumer<String> log = line -> {};
+        private String terms;
 
         private Builder(QueueUrl url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -482,6 +529,18 @@ public final class RedisFrontier implements Frontier {
             return this;
         }
 
+        /**
+         * The terms every worker of the job must share, in words (the command line gives its
+         * crawl options, {@code "--depth 2 --max-items 500"}, or {@code "no --depth"}): the first
+         * worker to open the job sets them, and {@link #open()} fails with {@link TermsDiffer}
+         * for a worker whose terms differ, before it pushes or takes anything. Default: none (any
+         * worker joins).
+         */
+        public Builder terms(String terms) {
+            this.terms = Objects.requireNonNull(terms, "terms");
+            return this;
+        }
+
         /** This worker's name in the consumer group (default: host-pid-random). */
         public Builder consumer(String consumer) {
             if (consumer == null || consumer.isBlank() || consumer.equals(dev.poolkit.queue.internal.Keys.RELEASED)) {
@@ -501,6 +560,10 @@ public final class RedisFrontier implements Frontier {
         public RedisFrontier open() {
             JobStore store = Stores.open(url, log, reconnectFor);
             try {
+                if (terms != null) {
+                    String job = store.terms(terms);
+                    if (!job.equals(terms)) throw new TermsDiffer(url, job, terms);
+                }
                 Queue.push(store, seeds, scope.maxItems());
                 var frontier = new RedisFrontier(this, store);
                 frontier.renewer.start();

@@ -552,8 +552,9 @@ class JobTest {
 
     @Test
     void withQueueTheGivenItemsGoToTheSharedJobOnceAndEachRecordGoesIntoItAndToTheLocalCopy(@TempDir Path dir) throws Exception {
-        String url = dev.poolkit.fixtures.TestRedis.shared().url("job-test");
-        try (var q = dev.poolkit.queue.Queue.open(dev.poolkit.queue.QueueUrl.parse(url))) {
+        try (var redis = dev.poolkit.fixtures.TestRedis.start(dev.poolkit.fixtures.TestRedis.Options.plain());
+             var q = dev.poolkit.queue.Queue.open(dev.poolkit.queue.QueueUrl.parse(redis.url("job-test")))) {
+            String url = redis.url("job-test");
             q.drop();
             q.push(List.of("c").iterator()); // pushed by someone else before this worker started
             Path out = dir.resolve("local.jsonl");

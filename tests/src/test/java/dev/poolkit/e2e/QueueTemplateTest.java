@@ -27,8 +27,9 @@ class QueueTemplateTest {
 
     @Test
     void threeWorkersOfThreeTemplatesOneKilledMidRunLeaveEveryItemExactlyOnceInTheExport(@TempDir Path dir) throws Exception {
-        String url = TestRedis.shared().url("e2e-three");
-        try (var site = DemoSite.start(PAGES, 20); var queue = Queue.open(QueueUrl.parse(url))) {
+        try (var redis = TestRedis.start(TestRedis.Options.plain()); var site = DemoSite.start(PAGES, 20);
+             var queue = Queue.open(QueueUrl.parse(redis.url("e2e-three")))) {
+            String url = redis.url("e2e-three");
             queue.drop();
             Files.write(dir.resolve("urls.txt"), site.pageUrls());
             Command push = Command.jbang(dir, null, Command.ROOT.resolve("scripts/queue.java").toString(), "push", url, "-i", "urls.txt");

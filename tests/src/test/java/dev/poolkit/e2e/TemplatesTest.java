@@ -235,6 +235,13 @@ class TemplatesTest {
                 var pool = AsyncPool.of(8, title)
                 pool.map(site.pageUrls()).stream().filter(Result::ok).count()
                 pool.map(List.of(site.url() + "/nope")).get(0).error()
+                fetcher.get(site.frontPage()).links().contains(site.url() + "/site/1")
+                var found = new ArrayList<String>();
+                try (var f = LocalFrontier.builder().seeds(List.of(site.frontPage())).scope(Scope.builder().maxDepth(2).sameHost(true).deny("private|missing").build()).open()) {
+                    for (Frontier.Item it; (it = f.next()) != null; f.done(it, "")) { found.add(it.depth() + " " + it.value()); f.add(it, fetcher.get(it.value()).links()); } }
+                "crawled " + found.size() + ", last at depth " + found.get(found.size() - 1).charAt(0)
+                Handler crawler = url -> { var page = fetcher.get(url); return Fields.of("title", page.title(), "follow", Fields.follow(page::links)); };
+                ((List<?>) AsyncPool.of(8, crawler).withFollow(true).map(List.of(site.frontPage())).get(0).fields().get("follow")).size()
                 /exit
                 """;
 
@@ -243,6 +250,11 @@ class TemplatesTest {
         // JShell exits 0 even when a snippet fails: read what it printed.
         assertTrue(run.stdout().contains("==> 20"), run::toString);
         assertTrue(run.stdout().contains("==> \"HTTP 404\""), run::toString);
+        // The crawl snippets the playground prints: the front page's links, a frontier 2 deep
+        // (1 + 3 + 9 pages of the demo tree), and the 6 links a following pool hands back.
+        assertTrue(run.stdout().contains("==> true"), run::toString);
+        assertTrue(run.stdout().contains("==> \"crawled 13, last at depth 2\""), run::toString);
+        assertTrue(run.stdout().contains("==> 6"), run::toString);
         assertTrue(!run.stdout().contains("Exception") && !run.stdout().contains("|  Error"), run::toString);
     }
 
@@ -256,7 +268,7 @@ class TemplatesTest {
         Command micro = Command.jbang(Command.ROOT, null, "micro@.", "-wi", "x");
 
         assertEquals(2, bench.exitCode(), bench::toString);
-        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k, inflight-100k, lines-10m, throttle-400, progress-200k])"),
+        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k, inflight-100k, lines-10m, crawl-10k, throttle-400, progress-200k])"),
                 bench.errorLines());
         assertEquals(2, benchTarget.exitCode(), benchTarget::toString);
         assertEquals(List.of("bench: unknown target: curl (choose from engines, templates, jdk, jdk-default, apache, apache-async, jetty,"

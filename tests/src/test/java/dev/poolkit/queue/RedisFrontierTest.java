@@ -3,7 +3,9 @@ package dev.poolkit.queue;
 import dev.poolkit.crawl.Frontier;
 import dev.poolkit.crawl.Scope;
 import dev.poolkit.fixtures.TestRedis;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -30,13 +32,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real Redis (TestRedis): every behaviour here is the server's as much as ours. */
 class RedisFrontierTest {
+    // One server for the class, stopped after it: a server left running would be a child process
+    // of the test JVM past its tests (the process pool's tests check that none is).
+    private static TestRedis redis;
     private QueueUrl url;
     private Queue queue;
     private final List<RedisFrontier> opened = new ArrayList<>();
 
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start(TestRedis.Options.plain());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
     @BeforeEach
     void job(TestInfo test) {
-        url = QueueUrl.parse(TestRedis.shared().url("t-" + test.getTestMethod().orElseThrow().getName()));
+        url = QueueUrl.parse(redis.url("t-" + test.getTestMethod().orElseThrow().getName()));
         queue = Queue.open(url);
         queue.drop();
         queue.close();
@@ -255,5 +270,70 @@ class RedisFrontierTest {
         assertEquals(new Frontier.Item("http://a.test/x", 1, "http://a.test/"), seen.get("http://a.test/x"));
         assertEquals(2, added.get(), "depth 2 is out of scope; other hosts too; the rest once");
         assertEquals(3, exported().size());
+    }
+
+    @Test
+    void twoPushesAtOnceHoldTheJobOpenUntilBothEndNotJustTheFirst() throws Exception {
+        var midway = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        // A slow push: one item, then it waits (a big input still being read).
+        java.util.Iterator<String> slow = new java.util.Iterator<>() {
+            int n;
+
+            @Override
+            public boolean hasNext() {
+                if (n == 1) {
+                    midway.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return n < 2;
+            }
+
+            @Override
+            public String next() {
+                return "slow-" + n++;
+            }
+        };
+        try (var other = Queue.open(url)) {
+            var slowPush = CompletableFuture.supplyAsync(() -> other.push(slow));
+            assertTrue(midway.await(10, TimeUnit.SECONDS));
+
+            assertEquals(1, queue.push(List.of("quick").iterator()));
+
+            assertTrue(queue.status().pushing(), "the slow push still runs after the quick one ended");
+            release.countDown();
+            assertEquals(2, slowPush.get(10, TimeUnit.SECONDS));
+            assertFalse(queue.status().pushing());
+        }
+    }
+
+    @Test
+    void itemsFoundByTwoWorkersAtOnceAreTakenOnceByTheJob() throws Exception {
+        queue.push(List.of("http://a.test/1", "http://a.test/2").iterator());
+        var one = worker("one", 1, Duration.ofSeconds(60));
+        var two = worker("two", 1, Duration.ofSeconds(60));
+        Frontier.Item first = one.next(), second = two.next();
+        assertEquals(Set.of("http://a.test/1", "http://a.test/2"), Set.of(first.value(), second.value()));
+
+        // Both found the same pages (in other spellings); the job takes each once, with the parent that added it first.
+        assertEquals(2, one.add(first, List.of("http://a.test/x", "http://a.test/y")));
+        assertEquals(1, two.add(second, List.of("HTTP://A.test:80/x#top", "http://a.test/z", "http://a.test/1")));
+        one.done(first, record(first.value()));
+        two.done(second, record(second.value()));
+
+        Map<String, Frontier.Item> found = new HashMap<>();
+        for (Frontier.Item item; (item = one.next()) != null; ) {
+            assertNull(found.put(item.value(), item), "handed out twice: " + item);
+            one.done(item, record(item.value()));
+        }
+        assertEquals(Map.of("http://a.test/x", new Frontier.Item("http://a.test/x", 1, first.value()),
+                "http://a.test/y", new Frontier.Item("http://a.test/y", 1, first.value()),
+                "http://a.test/z", new Frontier.Item("http://a.test/z", 1, second.value())), found);
+        assertEquals(5, exported().size());
+        assertNull(two.next(), "the job is over for every worker");
     }
 }

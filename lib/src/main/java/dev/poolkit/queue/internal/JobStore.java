@@ -117,9 +117,18 @@ public final class JobStore implements AutoCloseable {
         return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), args);
     }
 
-    /** Marks a push as going on for the next {@code millis} (workers do not end the job meanwhile), or ends it. */
-    public void pushing(boolean on, long millis) {
-        call(() -> on ? client.psetex(keys.pushing, millis, "1") : client.del(keys.pushing));
+    /** The job's terms: {@code mine} if it had none (this worker is the first to say), else the first worker's. */
+    public String terms(String mine) {
+        return (String) eval(Scripts.TERMS, List.of(keys.terms), List.of(mine));
+    }
+
+    /**
+     * Marks the push {@code push} (an id of its own) as going on for the next {@code millis}
+     * (workers do not end the job meanwhile), or ends it ({@code millis} 0). Other pushes going
+     * on at the same time hold the job open until their own end.
+     */
+    public void pushing(String push, long millis) {
+        eval(Scripts.PUSHING, List.of(keys.pushing), List.of(push, Long.toString(millis)));
     }
 
     /** Up to {@code count} entries never delivered before, waiting up to {@code blockMillis} for one. */

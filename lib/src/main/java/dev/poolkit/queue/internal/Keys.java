@@ -22,6 +22,8 @@ public final class Keys {
     public final String stats;
     /** Present while a push is going on (with an expiry, so a killed push does not hold workers). */
     public final String pushing;
+    /** The terms every worker of the job shares (for the command line: its crawl options), set by the first. */
+    public final String terms;
 
     Keys(String job) {
         String p = "poolkit:{" + job + "}:";
@@ -32,9 +34,10 @@ public final class Keys {
         dead = p + "dead";
         stats = p + "stats";
         pushing = p + "pushing";
+        terms = p + "terms";
     }
 
     String[] all() {
-        return new String[]{items, seen, done, results, dead, stats, pushing};
+        return new String[]{items, seen, done, results, dead, stats, pushing, terms};
     }
 }

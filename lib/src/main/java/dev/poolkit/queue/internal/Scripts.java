@@ -142,12 +142,54 @@ final class Scripts {
             """;
 
     /**
+     * Terms. KEYS: terms. ARGV: this worker's terms. Sets them if the job has none yet; returns
+     * the job's (the first worker's).
+     */
+    static final String TERMS = """
+            local t = redis.call('GET', KEYS[1])
+            if t then return t end
+            redis.call('SET', KEYS[1], ARGV[1])
+            return ARGV[1]
+            """;
+
+    /**
+     * Pushing. KEYS: pushing. ARGV: the push's id, millis (0: the push is over). The pushes going
+     * on are a sorted set, each scored with when it expires (server time, ms), so that two pushes
+     * at once each hold the job open until their own end, and a killed one stops holding it
+     * {@code millis} after its last renewal. The key expires with the latest of them.
+     */
+    static final String PUSHING = """
+            if redis.call('TYPE', KEYS[1])['ok'] == 'string' then redis.call('DEL', KEYS[1]) end
+            local ms = tonumber(ARGV[2])
+            if ms <= 0 then
+              redis.call('ZREM', KEYS[1], ARGV[1])
+              return 0
+            end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('ZADD', KEYS[1], now + ms, ARGV[1])
+            local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            redis.call('PEXPIREAT', KEYS[1], last[2])
+            return 1
+            """;
+
+    /**
      * Where the job is. KEYS: seen, done, items, pushing. Returns {items taken, items with a
-     * record, entries pending (delivered, not acknowledged), 1 if a push is going on}.
+     * record, entries pending (delivered, not acknowledged), 1 if a push is going on: one not
+     * past its expiry in the pushing set (a plain string there: a push of a poolkit before it was a set)}.
      */
     static final String PROGRESS = """
             local p = redis.call('XPENDING', KEYS[3], 'poolkit')
-            return {redis.call('SCARD', KEYS[1]), redis.call('SCARD', KEYS[2]), p[1], redis.call('EXISTS', KEYS[4])}
+            local pushing = 0
+            local ty = redis.call('TYPE', KEYS[4])['ok']
+            if ty == 'string' then
+              pushing = 1
+            elseif ty == 'zset' then
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+              if redis.call('ZCOUNT', KEYS[4], now, '+inf') > 0 then pushing = 1 end
+            end
+            return {redis.call('SCARD', KEYS[1]), redis.call('SCARD', KEYS[2]), p[1], pushing}
             """;
 
     /**
