@@ -120,7 +120,8 @@ class ResumeTest {
         Path out = dir.resolve("out.jsonl");
         Path input = dir.resolve("items.txt");
         Files.writeString(input, "changed-1\nchanged-2\n");
-        assertEquals(0, run("-q", "-o", out.toString(), "-i", input.toString()).exitCode());
+        // --ordered: the message names the first missing item in the file's order, which is otherwise the order items finished.
+        assertEquals(0, run("-q", "--ordered", "-o", out.toString(), "-i", input.toString()).exitCode());
         Files.writeString(input, "changed-3\nchanged-4\n");
         String before = Files.readString(out);
 
