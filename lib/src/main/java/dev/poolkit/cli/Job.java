@@ -461,18 +461,30 @@ public final class Job {
         return "rerun the same command with --resume to finish";
     }
 
-    /** The items this run had to do (less those a resume skips, about), or -1 if unknown (stdin). */
+    /** The items this run had to do (less those a resume skips, about), or -1 if unknown ({@link #totalKnowable}). */
     private long total(Progress progress) {
         if (progress.total >= 0) return progress.total;
-        if (crawl.following()) return -1; // the pages not found yet are not known
-        long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
-        if (input == null) return Math.max(0, known);
-        if (input.equals("-")) return -1;
+        if (!totalKnowable()) return -1;
+        if (input == null) return Math.max(0, givenCount());
         try {
-            return Math.max(0, ItemCount.of(Path.of(input)) + known);
+            return Math.max(0, ItemCount.of(Path.of(input)) + givenCount());
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * Whether the run's size can be known before it ends: not for a crawl (the pages it finds),
+     * a sitemap (its pages are counted only as they are read), a shared job (its size is the
+     * job's) or stdin.
+     */
+    private boolean totalKnowable() {
+        return !crawl.following() && !polite.seeds() && !queue.enabled() && !"-".equals(input);
+    }
+
+    /** The items given as arguments and by --demo, less those a resume skips; -i FILE's lines come on top. */
+    private long givenCount() {
+        return items.size() + (demo ? demoPages : 0) - expectSkipped;
     }
 
     /** The records' output, opened before any item is read: one that cannot be is a usage error. */
@@ -633,11 +645,9 @@ public final class Job {
                 reporter = null;
                 return;
             }
-            long known = items.size() + (demo ? demoPages : 0) - expectSkipped;
-            if (crawl.following()) total = -1; // what the pages link to is found as the run goes
-            else if (polite.seeds() || queue.enabled()) total = -1; // a sitemap's pages are counted only as they are read; a shared job's size is the job's
-            else if (input == null) total = Math.max(0, known);
-            else if (!input.equals("-")) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
+            long known = givenCount();
+            if (totalKnowable() && input == null) total = Math.max(0, known);
+            else if (totalKnowable()) ItemCount.inBackground(Path.of(input), n -> total = Math.max(0, n + known));
             reporter = Thread.ofPlatform().daemon().name("progress").start(terminal ? this::redraw : this::report);
         }
 
