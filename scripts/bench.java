@@ -9,7 +9,7 @@
 // This file holds the command line and the tables; bench/ holds what they are made of: the
 // targets and workloads tables, the server, the engines, and the measures of a run.
 //SOURCES bench/Target.java bench/Workload.java bench/Server.java bench/Engine.java
-//SOURCES bench/Jbang.java bench/Measure.java bench/Timing.java bench/CpuTime.java bench/Stats.java
+//SOURCES bench/Jbang.java bench/Measure.java bench/Timing.java bench/CpuTime.java bench/Stats.java bench/Issue15.java
 //DESCRIPTION Benchmarks the four templates, plain loops of several HTTP engines, and poolkit at scale, against a local server.
 
 package poolkit.bench;
@@ -64,7 +64,8 @@ class Bench implements Callable<Integer> {
                     + " inflight-100k (100,000 sleeping tasks at once in AsyncPool), lines-10m (10,000,000 input lines through the async template)."
                     + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond),"
                     + " crawl-10k (10,000 static pages under nginx crawled with --depth from their root, and given as a list),"
-                    + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved).")
+                    + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved),"
+                    + " issue15 (issue 15's targets: 20k and 200k pages at c=64, 10k pages of 50 ms at c=1000, templates against the jdk loop, interleaved round by round, --runs rounds).")
     List<String> workloads;
 
     @Option(names = "--targets", split = ",", defaultValue = "engines,templates",
@@ -111,7 +112,8 @@ class Bench implements Callable<Integer> {
             System.out.println(machine(server));
             for (String name : workloads) {
                 Workload w = size == null ? Workload.ALL.get(name) : Workload.ALL.get(name).withSize(size);
-                if (w.name().startsWith("throttle")) throttle(w, work, haveTime);
+                if (w.name().equals("issue15")) new Issue15(this, server, work, haveTime).run(runs, size);
+                else if (w.name().startsWith("throttle")) throttle(w, work, haveTime);
                 else if (w.name().startsWith("progress")) progress(w, server, work, haveTime);
                 else if (w.name().startsWith("crawl")) crawl(w, server, work, haveTime);
                 else if (w.scale()) scale(w, work, haveTime);

@@ -7,6 +7,9 @@
 // Serial GC: a scraper's heap is mostly short-lived garbage; on 2 cores it used no more CPU than G1 and
 // half the memory (BENCHMARKS.md). For a handler that keeps a big heap on many cores, delete this line.
 //JAVA_OPTIONS -XX:+UseSerialGC
+// ./jbang runs a short input (-i FILE of at most 50,000 lines) with C1 only: JIT compilation is most of
+// such a run on few cores (BENCHMARKS.md). Delete the next line to keep the JVM's default JIT always.
+// poolkit: C1 only when the input is short
 //DESCRIPTION Runs handle() on every item in worker processes, one item at a time each (multiprocessing.Pool).
 
 import dev.poolkit.Fields;
