@@ -124,9 +124,22 @@ import java.util.function.Consumer;
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread; {@link #next()} callers take turns (one reads from
  * Redis at a time). {@link #close()} once, after the last {@link #done}.
+ *
+ * <h2>Test-only: a worker killed between the work and the ack</h2>
+ * The system property {@value #HALT_BEFORE_ACK_PROPERTY}{@code =ITEM} makes {@link #done} for
+ * ITEM halt the JVM ({@link Runtime#halt}, exit status {@value #HALTED}) before the record and
+ * the acknowledgement go to Redis: after the work and after the worker's local copy of the
+ * record, as a {@code kill -9} at that moment would. It is read once, when the class loads. It
+ * exists so that the tests can kill a worker exactly there; never set it otherwise.
  */
 public final class RedisFrontier implements Frontier {
     enum State { RUNNING, OVER, STOPPED, CLOSED }
+
+    /** Test-only (see the class doc): the item whose {@link #done} halts the JVM. */
+    public static final String HALT_BEFORE_ACK_PROPERTY = "poolkit.test.haltBeforeAck";
+    /** Test-only: the exit status of a JVM halted by {@value #HALT_BEFORE_ACK_PROPERTY}. */
+    public static final int HALTED = 99;
+    private static final String HALT_BEFORE_ACK = System.getProperty(HALT_BEFORE_ACK_PROPERTY);
 
     private final JobStore store;
     private final QueueUrl url;
@@ -303,6 +316,7 @@ public final class RedisFrontier implements Frontier {
             requireInFlight(item, "finish");
             e = inFlight.get(item.value());
         }
+        if (item.value().equals(HALT_BEFORE_ACK)) Runtime.getRuntime().halt(HALTED);
         var w = new Writing(new JobStore.Done(e.id(), e.fp(), e.item(), record, record.contains("\"ok\":true")), new CompletableFuture<>());
         writing.add(w);
         try {

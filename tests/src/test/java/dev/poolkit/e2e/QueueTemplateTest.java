@@ -5,6 +5,7 @@ import dev.poolkit.demo.DemoSite;
 import dev.poolkit.fixtures.TestRedis;
 import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
+import dev.poolkit.queue.RedisFrontier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.poolkit.fixtures.TestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --queue}: workers in separate processes, of different templates, on one job. */
@@ -77,14 +79,65 @@ class QueueTemplateTest {
         }
     }
 
+    @Test
+    void aWorkerKilledBetweenTheWorkAndTheAckLeavesItsItemToAnotherWorkerAndOneRecordInTheExport(@TempDir Path dir) throws Exception {
+        try (var redis = TestRedis.start(TestRedis.Options.plain()); var site = DemoSite.start(20, 0);
+             var queue = Queue.open(QueueUrl.parse(redis.url("e2e-halt")))) {
+            String url = redis.url("e2e-halt");
+            String victim = site.pageUrls().get(9);
+            assertEquals(20, queue.push(site.pageUrls().iterator()));
+
+            // The test hook halts the async worker in done() for the victim: its record is in the
+            // worker's local copy, not yet in the job, and the item is not acknowledged.
+            Process halted = start(dir, "async", url, Map.of("JDK_JAVA_OPTIONS",
+                    "-D" + RedisFrontier.HALT_BEFORE_ACK_PROPERTY + "=" + victim), "-c", "2");
+            assertTrue(halted.waitFor(120, TimeUnit.SECONDS), "the halted worker did not end");
+            assertEquals(RedisFrontier.HALTED, halted.exitValue(), () -> "not halted by the hook: " + read(dir, halted));
+            assertTrue(itemsIn(dir.resolve("async.jsonl")).contains(victim), "the work was done and written locally");
+            assertFalse(exportedItems(queue).containsKey(victim), "no record in the job before the ack");
+            assertTrue(queue.status().inFlight() >= 1, () -> "the victim is pending: " + queue.status());
+
+            Process other = start(dir, "threads", url, Map.of(), "-c", "4");
+            assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the second worker did not finish: " + queue.status());
+            assertEquals(0, other.exitValue(), () -> "worker failed: " + read(dir, other));
+            assertTrue(itemsIn(dir.resolve("threads.jsonl")).contains(victim), "done again by the other worker");
+
+            Map<String, Integer> count = exportedItems(queue);
+            assertEquals(new java.util.HashSet<>(site.pageUrls()), count.keySet(), "every item has a record");
+            assertTrue(count.values().stream().allMatch(n -> n == 1), "no item has two: " + count);
+            assertTrue(queue.status().over(), () -> queue.status().toString());
+        }
+    }
+
+    private static Map<String, Integer> exportedItems(Queue queue) throws Exception {
+        Map<String, Integer> count = new HashMap<>();
+        var mapper = new ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        queue.export(lines::add);
+        for (String line : lines) count.merge((String) mapper.readValue(line, Map.class).get("item"), 1, Integer::sum);
+        return count;
+    }
+
+    private static List<String> itemsIn(Path jsonl) throws Exception {
+        var mapper = new ObjectMapper();
+        List<String> items = new ArrayList<>();
+        for (String line : Files.readAllLines(jsonl)) items.add((String) mapper.readValue(line, Map.class).get("item"));
+        return items;
+    }
+
     private static Process start(Path dir, String template, String url, String... more) throws Exception {
+        return start(dir, template, url, Map.of(), more);
+    }
+
+    private static Process start(Path dir, String template, String url, Map<String, String> env, String... more) throws Exception {
         var command = new ArrayList<>(List.of(Command.JBANG, Command.ROOT.resolve("templates/" + template + ".java").toString(),
                 "--queue", url, "--claim-after", "1", "-q", "-o", template + ".jsonl"));
         command.addAll(List.of(more));
-        return new ProcessBuilder(command).directory(dir.toFile())
+        var builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve(template + ".out").toFile())
-                .redirectError(dir.resolve(template + ".err").toFile())
-                .start();
+                .redirectError(dir.resolve(template + ".err").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     private static String read(Path dir, Process p) {
