@@ -25,10 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --queue}: workers in separate processes, of different templates, on one job. */
 class QueueTemplateTest {
-    static final int PAGES = 300;
+    static final int PAGES = 3_000;
 
     @Test
-    void threeWorkersOfThreeTemplatesOneKilledMidRunLeaveEveryItemExactlyOnceInTheExport(@TempDir Path dir) throws Exception {
+    void threeWorkersOfThreeTemplatesTwoKilledMidRunOneAfterTheOtherLeaveEveryItemExactlyOnceInTheExport(@TempDir Path dir) throws Exception {
         try (var redis = TestRedis.start(TestRedis.Options.plain()); var site = DemoSite.start(PAGES, 20);
              var queue = Queue.open(QueueUrl.parse(redis.url("e2e-three")))) {
             String url = redis.url("e2e-three");
@@ -38,22 +38,19 @@ class QueueTemplateTest {
             assertEquals(0, push.exitCode(), push::toString);
             assertEquals(PAGES, queue.status().taken());
 
-            List<Process> workers = new ArrayList<>();
-            workers.add(start(dir, "async", url, "-c", "8"));
-            workers.add(start(dir, "hybrid", url, "-p", "2", "-t", "4"));
-            workers.add(start(dir, "processes", url, "-p", "3"));
-            Process victim = workers.get(0);
+            Process async = start(dir, "async", url, "-c", "8");
+            Process hybrid = start(dir, "hybrid", url, "-p", "2", "-t", "8");
+            Process processes = start(dir, "processes", url, "-p", "3");
+            List<Process> workers = List.of(async, hybrid, processes);
             try {
-                // kill -9 the async worker once it has records in the job and holds items.
-                awaitUntil(() -> queue.status().done() >= 30 || !victim.isAlive(), Duration.ofSeconds(60),
-                        () -> queue.status().toString());
-                assertTrue(victim.isAlive(), "the async worker ended before it could be killed");
-                victim.descendants().forEach(ProcessHandle::destroyForcibly);
-                victim.destroyForcibly();
-                for (Process w : workers.subList(1, 3)) {
-                    assertTrue(w.waitFor(120, TimeUnit.SECONDS), "a worker did not finish: " + queue.status());
-                    assertEquals(0, w.exitValue(), () -> "worker failed: " + read(dir, w));
-                }
+                // kill -9 the async worker (the first to start) once it has records in the job and so
+                // holds items, then the processes one likewise, a fifth of the job later; the hybrid
+                // one finishes the job. The site's delay keeps the async worker from doing most of it
+                // before the others start.
+                killMidRun(async, queue, PAGES / 10);
+                killMidRun(processes, queue, queue.status().done() + PAGES / 5);
+                assertTrue(hybrid.waitFor(120, TimeUnit.SECONDS), "the last worker did not finish: " + queue.status());
+                assertEquals(0, hybrid.exitValue(), () -> "worker failed: " + read(dir, hybrid));
             } finally {
                 for (Process w : workers) {
                     w.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -77,6 +74,25 @@ class QueueTemplateTest {
             assertTrue(s.over(), s::toString);
             assertEquals(PAGES, s.ok(), s::toString);
         }
+    }
+
+    /**
+     * kill -9 {@code worker} once the job has {@code done} records and some of them are the
+     * worker's: the worker first (so it sees none of its own worker processes die), then what it started.
+     */
+    private static void killMidRun(Process worker, Queue queue, long done) {
+        awaitUntil(() -> (queue.status().done() >= done && records(queue, worker) > 0) || !worker.isAlive(),
+                Duration.ofSeconds(120), () -> queue.status().toString());
+        assertTrue(worker.isAlive(), () -> "a worker ended before it could be killed: " + queue.status());
+        List<ProcessHandle> children = worker.descendants().toList();
+        worker.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Records the job has from this worker (its consumer is named host-PID-random). */
+    private static long records(Queue queue, Process worker) {
+        String pid = "-" + worker.pid() + "-";
+        return queue.status().workers().stream().filter(w -> w.name().contains(pid)).mapToLong(Queue.Worker::records).sum();
     }
 
     @Test
