@@ -148,6 +148,7 @@ public final class RedisFrontier implements Frontier {
     private final long claimAfterMillis;
     private final int maxDeliveries;
     private final Scope scope;
+    private final boolean following;
     private final Consumer<String> log;
     private final int pollMillis;
 
@@ -175,6 +176,7 @@ public final class RedisFrontier implements Frontier {
         this.claimAfterMillis = b.claimAfter.toMillis();
         this.maxDeliveries = b.maxDeliveries;
         this.scope = b.scope;
+        this.following = b.following;
         this.log = b.log;
         this.pollMillis = (int) Math.max(10, Math.min(500, claimAfterMillis / 2));
         this.renewer = Thread.ofPlatform().daemon().name("queue-renew").unstarted(this::renewLoop);
@@ -275,7 +277,7 @@ public final class RedisFrontier implements Frontier {
         return false;
     }
 
-    private static String poisonRecord(JobStore.Entry e, String why) {
+    private String poisonRecord(JobStore.Entry e, String why) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("item", e.item());
         r.put("ok", false);
@@ -283,7 +285,8 @@ public final class RedisFrontier implements Frontier {
         r.put("error", why);
         r.put("errorKind", "poison");
         r.put("millis", 0);
-        if (e.depth() > 0) {
+        // As the crawl's other records: a given item's too (depth 0, parent null).
+        if (following || e.depth() > 0) {
             r.put("depth", e.depth());
             r.put("parent", e.parent());
         }
@@ -497,6 +500,7 @@ public final class RedisFrontier implements Frontier {
         private int maxDeliveries = 3;
         private Duration reconnectFor = Duration.ofMinutes(5);
         private Scope scope = Scope.all();
+        private boolean following;
         private Iterator<String> seeds = Collections.emptyIterator();
         private Consumer<String> log = line -> {};
         private String terms;
@@ -534,6 +538,16 @@ public final class RedisFrontier implements Frontier {
         /** Which found items {@link #add} takes; {@link Scope#maxItems()} caps the whole job, counted on the server. */
         public Builder scope(Scope scope) {
             this.scope = Objects.requireNonNull(scope, "scope");
+            return this;
+        }
+
+        /**
+         * Whether the job is a crawl, whose records carry {@code depth} and {@code parent} after
+         * {@code millis} (0 and null for a given item): then so do the poison records this worker
+         * writes. Default false: a poison record has them only for a found item.
+         */
+        public Builder following(boolean following) {
+            this.following = following;
             return this;
         }
 
