@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  * done      set       fingerprints of every item that has its record
  * results   stream    the records, one per item: item, record (one line of JSON)
  * dead      stream    dead letters: item, depth, parent, fp, deliveries, why, result (the record's id)
- * stats     hash      ok, failed, by:CONSUMER (records written by each worker)
+ * stats     hash      ok, failed, by:CONSUMER (records written by each worker), claim-after:CONSUMER (ms)
  * pushing   zset      the pushes going on, each scored with its expiry (a killed push does not hold the job open)
  * terms     string    the crawl options every worker of the job shares, set by the first
  * </pre>
@@ -593,6 +593,8 @@ public final class RedisFrontier implements Frontier {
                     if (!job.equals(terms)) throw new TermsDiffer(url, job, terms);
                 }
                 Queue.push(store, seeds, scope.maxItems());
+                // So that status can tell a worker killed with -9 (silent past it) from a live one.
+                store.joined(consumer, claimAfter.toMillis());
                 var frontier = new RedisFrontier(this, store);
                 frontier.renewer.start();
                 frontier.writer.start();

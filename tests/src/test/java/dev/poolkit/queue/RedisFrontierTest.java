@@ -237,6 +237,32 @@ class RedisFrontierTest {
     }
 
     @Test
+    void statusMarksAWorkerSilentPastItsClaimAfterAsGoneButNotALiveOneHoldingASlowItem() throws Exception {
+        queue.push(List.of("slow", "held").iterator());
+        // Its one slot full, the live worker reads nothing more: only its renewals (every claim-after / 3) say it lives.
+        var alive = worker("alive", 1, Duration.ofSeconds(1));
+        Frontier.Item slow = alive.next();
+        var dies = worker("dies", 1, Duration.ofSeconds(1));
+        dies.next();
+        dies.crash();
+
+        awaitUntil(() -> byName(queue.status(), "dies").gone(), Duration.ofSeconds(30), () -> queue.status().toString());
+        Queue.Status s = queue.status();
+        Queue.Worker dead = byName(s, "dies"), live = byName(s, "alive");
+        assertEquals(1, dead.holding(), s::toString);
+        assertEquals(1000, dead.claimAfterMillis());
+        assertTrue(dead.idleMillis() > 1000, s::toString);
+        assertFalse(live.gone(), s::toString);
+        assertEquals(1, live.holding(), s::toString);
+        assertTrue(live.idleMillis() < 1000, "renewing keeps a live worker from looking idle: " + s);
+        alive.done(slow, record(slow.value()));
+    }
+
+    private static Queue.Worker byName(Queue.Status s, String name) {
+        return s.workers().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
     void closingAWorkerReleasesWhatItHeldAtOnceNotAfterClaimAfter() throws Exception {
         queue.push(IntStream.range(0, 6).mapToObj(i -> "r" + i).iterator());
         var stopping = worker("stopping", 6, Duration.ofSeconds(60));
