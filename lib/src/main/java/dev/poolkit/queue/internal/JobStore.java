@@ -44,6 +44,9 @@ public final class JobStore implements AutoCloseable {
     /** Claimed entries and the cursor the next claim starts from. */
     public record Claimed(String cursor, List<Entry> entries) {}
 
+    /** The most records one call of the done script takes. */
+    public static final int DONE_BATCH = 500;
+
     private final RedisClient client;
     private final String where;
     private final String password;
@@ -186,6 +189,12 @@ public final class JobStore implements AutoCloseable {
     /** Writes each record and acknowledges its entry, in one script; returns how many records were new. */
     public long done(String consumer, List<Done> done) {
         if (done.isEmpty()) return 0;
+        if (done.size() > DONE_BATCH) {
+            // The script unpacks the batch's ids onto Lua's stack: bounded batches.
+            long wrote = 0;
+            for (int i = 0; i < done.size(); i += DONE_BATCH) wrote += done(consumer, done.subList(i, Math.min(done.size(), i + DONE_BATCH)));
+            return wrote;
+        }
         List<String> args = new ArrayList<>(1 + done.size() * 5);
         args.add(consumer);
         for (Done d : done) {
