@@ -120,6 +120,66 @@ public final class JobStore implements AutoCloseable {
         return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), args);
     }
 
+    /**
+     * {@link #push} of many batches in one round trip: their scripts are pipelined, each still
+     * atomic on its own. Retried whole if the connection drops (the dedupe makes that harmless).
+     * Returns how many items were taken in all.
+     */
+    public long pushPipelined(List<List<String[]>> batches, long maxItems) {
+        List<List<String>> argss = new ArrayList<>();
+        for (List<String[]> items : batches) {
+            if (items.isEmpty()) continue;
+            List<String> args = new ArrayList<>(1 + items.size() * 4);
+            args.add(Long.toString(maxItems));
+            for (String[] it : items) {
+                args.add(it[0]);
+                args.add(it[1]);
+                args.add(it[2]);
+                args.add(it[3] == null ? "" : it[3]);
+            }
+            argss.add(args);
+        }
+        if (argss.isEmpty()) return 0;
+        if (argss.size() == 1) return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), argss.get(0));
+        List<String> keyNames = List.of(keys.items, keys.seen);
+        return call(() -> {
+            String sha = loaded(Scripts.PUSH);
+            try {
+                return pipelinedPush(sha, keyNames, argss);
+            } catch (JedisDataException e) {
+                if (!(e instanceof JedisNoScriptException) && !String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) throw e;
+                // the server lost its scripts (a restart): load again and send again (nothing doubles)
+                synchronized (shas) {
+                    shas.remove(Scripts.PUSH);
+                }
+                return pipelinedPush(loaded(Scripts.PUSH), keyNames, argss);
+            }
+        });
+    }
+
+    private long pipelinedPush(String sha, List<String> keyNames, List<List<String>> argss) {
+        List<redis.clients.jedis.Response<Object>> answers = new ArrayList<>(argss.size());
+        try (var pipe = client.pipelined()) {
+            for (List<String> args : argss) answers.add(pipe.evalsha(sha, keyNames, args));
+            pipe.sync();
+        }
+        long taken = 0;
+        for (var r : answers) taken += (Long) r.get();
+        return taken;
+    }
+
+    private String loaded(String script) {
+        synchronized (shas) {
+            String sha = shas.get(script);
+            if (sha != null) return sha;
+        }
+        String sha = client.scriptLoad(script);
+        synchronized (shas) {
+            shas.put(script, sha);
+        }
+        return sha;
+    }
+
     /** The job's terms: {@code mine} if it had none (this worker is the first to say), else the first worker's. */
     public String terms(String mine) {
         return (String) eval(Scripts.TERMS, List.of(keys.terms), List.of(mine));
