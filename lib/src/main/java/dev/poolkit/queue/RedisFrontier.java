@@ -56,7 +56,8 @@ import java.util.function.Consumer;
  * state        how it gets there                                   what holds it
  * PENDING      push / add: new fingerprint -> SADD seen + XADD items   items stream, not yet delivered
  * IN FLIGHT    XREADGROUP (COUNT &lt;= free slots), or XAUTOCLAIM      the group's pending list, one consumer
- * DONE         done(): one script: SADD done, XADD results, XACK     done set + results stream
+ * DONE         done(): one script a batch: XADD results, SADD done,   done set + results stream
+ *              XACK (see Group commit)
  * RELEASED     close() of a worker that held it                       pending list, consumer "released", idle 1 year
  * DEAD         claimed with deliveries > max: poison record + XACK    done set + results + dead stream
  * </pre>
