@@ -46,6 +46,8 @@ public final class JobStore implements AutoCloseable {
 
     /** The most records one call of the done script takes. */
     public static final int DONE_BATCH = 500;
+    /** The stats field, followed by a consumer's name, that holds the claim-after (ms) it joined with. */
+    public static final String CLAIM_AFTER = "claim-after:";
 
     private final RedisClient client;
     private final String where;
@@ -306,6 +308,11 @@ public final class JobStore implements AutoCloseable {
     public Progress progress() {
         List<Object> r = (List<Object>) eval(Scripts.PROGRESS, List.of(keys.seen, keys.done, keys.items, keys.pushing), List.of());
         return new Progress((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), ((Long) r.get(3)) == 1);
+    }
+
+    /** Says how long {@code consumer} may be silent before it counts as gone: its claim-after. */
+    public void joined(String consumer, long claimAfterMillis) {
+        call(() -> client.hset(keys.stats, CLAIM_AFTER + consumer, Long.toString(claimAfterMillis)));
     }
 
     /** Removes a consumer from the group if it holds nothing (so status lists live workers only). */
