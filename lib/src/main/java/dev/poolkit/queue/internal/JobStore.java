@@ -416,7 +416,12 @@ public final class JobStore implements AutoCloseable {
                     log.accept("redis at " + where + " is back");
                 }
                 return t;
-            } catch (JedisConnectionException e) {
+            } catch (JedisException e) {
+                // A server just restarted answers LOADING while it reads its AOF or RDB back:
+                // it is not there yet, like a refused connection (nothing was applied).
+                if (!(e instanceof JedisConnectionException) && !String.valueOf(e.getMessage()).startsWith("LOADING")) {
+                    throw new IllegalStateException("redis at " + where + ": " + scrub(reason(e)), null);
+                }
                 long waited = (System.nanoTime() - start) / 1_000_000;
                 if (waited >= reconnectMillis) {
                     throw new IllegalStateException("redis at " + where + " unreachable for " + waited / 1000 + " s: " + scrub(reason(e)), null);
@@ -433,8 +438,6 @@ public final class JobStore implements AutoCloseable {
                     throw new IllegalStateException("interrupted while waiting for redis at " + where, null);
                 }
                 backoff = Math.min(5_000, backoff * 2);
-            } catch (JedisException e) {
-                throw new IllegalStateException("redis at " + where + ": " + scrub(reason(e)), null);
             }
         }
     }
