@@ -67,7 +67,8 @@ public final class RedisGates implements Gates, AutoCloseable {
     static final long TICK_MILLIS = 250;
     static final long FULL_WAIT_MILLIS = 50;
 
-    private final GateStore store;
+    private final java.util.function.Supplier<GateStore> connect;
+    private volatile GateStore store; // connected at the first request, pause or Crawl-delay
     private final long leaseMicros;
     private final long tickMillis;
     private final Consumer<String> log;
@@ -83,8 +84,8 @@ public final class RedisGates implements Gates, AutoCloseable {
     private volatile boolean closed;
     private volatile java.util.Set<String> jobPauses = java.util.Set.of(); // at the last tick; for tests
 
-    private RedisGates(Builder b, GateStore store) {
-        this.store = store;
+    private RedisGates(Builder b, java.util.function.Supplier<GateStore> connect) {
+        this.connect = connect;
         this.leaseMicros = b.leaseTime.toNanos() / 1000;
         this.tickMillis = Math.max(10, Math.min(TICK_MILLIS, b.leaseTime.toMillis() / 3));
         this.log = b.log;
@@ -110,11 +111,31 @@ public final class RedisGates implements Gates, AutoCloseable {
         return held.size();
     }
 
+    /**
+     * The store, connected at the first call (after the command line's checks, which a gate
+     * opened by a fetcher's builder comes before), when the renewals and pause reads start.
+     */
+    private GateStore store() {
+        GateStore s = store;
+        if (s != null) return s;
+        synchronized (this) {
+            if (store == null) {
+                if (closed) throw new IllegalStateException("the job's limits are closed");
+                store = connect.get();
+                ticker.start();
+            }
+            return store;
+        }
+    }
+
     /** Gives back the leases still held, stops renewing, disconnects. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            if (store == null) return; // never connected
+        }
         stopTicker();
         Map<String, String> left = new HashMap<>(held);
         held.clear();
@@ -129,7 +150,10 @@ public final class RedisGates implements Gates, AutoCloseable {
 
     /** For tests: as if the process were killed: nothing given back, no more renewals, disconnected. */
     void crash() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            if (store == null) return;
+        }
         stopTicker();
         store.close();
     }
@@ -215,6 +239,7 @@ public final class RedisGates implements Gates, AutoCloseable {
 
         @Override
         public Permit acquire(URI uri) throws InterruptedException {
+            if (store == null) store(); // from the first request on, this JVM reads the job's pauses
             if (limits.none() && gaps.isEmpty()) {
                 pauses.acquire(uri).close(); // cheap while nothing is paused
                 return NONE;
@@ -266,7 +291,7 @@ public final class RedisGates implements Gates, AutoCloseable {
             try {
                 while (true) {
                     long seen = h.releases();
-                    a = store.acquire(host, lease, perHost, Math.max(gap(), minGapMicros), leaseMicros, FULL_WAIT_MILLIS * 1000);
+                    a = store().acquire(host, lease, perHost, Math.max(gap(), minGapMicros), leaseMicros, FULL_WAIT_MILLIS * 1000);
                     if (a.kind() == GateStore.Kind.GRANTED) break;
                     if (a.kind() == GateStore.Kind.PAUSED) {
                         pauses.pause(host, Duration.ofNanos(a.waitMicros() * 1000));
@@ -293,7 +318,7 @@ public final class RedisGates implements Gates, AutoCloseable {
         private void give(String host, String lease) {
             held.remove(lease);
             try {
-                if (!closed) store.release(host, lease);
+                if (!closed) store().release(host, lease);
             } finally {
                 host(host).released();
             }
@@ -308,7 +333,7 @@ public final class RedisGates implements Gates, AutoCloseable {
         @Override
         public void pause(String host, Duration pause) {
             pauses.pause(host, pause);
-            if (!closed) store.pause(host, pause.toNanos() / 1000);
+            if (!closed) store().pause(host, pause.toNanos() / 1000);
         }
 
         @Override
@@ -316,7 +341,7 @@ public final class RedisGates implements Gates, AutoCloseable {
             if (gap.isNegative() || gap.isZero()) return;
             long micros = gap.toNanos() / 1000;
             gaps.merge(host, micros, Math::max);
-            if (!closed) store.gap(host, micros);
+            if (!closed) store().gap(host, micros);
         }
     }
 
@@ -354,11 +379,16 @@ public final class RedisGates implements Gates, AutoCloseable {
             return this;
         }
 
-        /** Connects and starts renewing leases and reading the job's pauses. */
+        /**
+         * The job's limits; they connect at the first request, pause or Crawl-delay (and from
+         * then on renew leases and read the job's pauses), so that opening them costs nothing
+         * and a run that stops at a usage error never waits for Redis.
+         */
         public RedisGates open() {
-            var gates = new RedisGates(this, new GateStore(Stores.open(url, log, reconnectFor)));
-            gates.ticker.start();
-            return gates;
+            QueueUrl u = url;
+            Consumer<String> l = log;
+            Duration r = reconnectFor;
+            return new RedisGates(this, () -> new GateStore(Stores.open(u, l, r)));
         }
     }
 }
