@@ -30,7 +30,7 @@ public final class QueueOptions {
     @Option(names = "--claim-after", paramLabel = "S", defaultValue = "60",
             description = "With --queue: take over items another worker has held silently for S seconds (it died). "
                     + "A live worker renews what it holds, so a slow item is not taken from it. A dead worker's --per-host "
-                    + "permits come back after S too, or 10 s if shorter (default: ${DEFAULT-VALUE}).")
+                    + "permits come back after S too (at least 2 s, at most 10 s) (default: ${DEFAULT-VALUE}).")
     double claimAfter;
 
     @Option(names = "--max-deliveries", paramLabel = "N", defaultValue = "3",
@@ -83,8 +83,9 @@ public final class QueueOptions {
     RedisGates gates(Consumer<String> log) {
         if (url == null) return null;
         check();
-        // A dead worker's permits come back with its items, but a host should not wait a minute for them.
-        Duration lease = Duration.ofMillis(Math.max(100, Math.min(10_000, Math.round(claimAfter * 1000))));
+        // A dead worker's permits come back with its items, but a host should not wait a minute for
+        // them; and a live worker that stalls (a busy machine) should not lose them in a second.
+        Duration lease = Duration.ofMillis(Math.max(2_000, Math.min(10_000, Math.round(claimAfter * 1000))));
         return RedisGates.builder(QueueUrl.parse(url)).leaseTime(lease).reconnectFor(Duration.ofMinutes(5)).log(log).open();
     }
 
