@@ -74,12 +74,13 @@ class QueueTemplateTest {
             Queue.Status s = queue.status();
             assertTrue(s.over(), s::toString);
             assertEquals(PAGES, s.ok(), s::toString);
+            assertEquals(4, site.maxInFlight(), "--per-host 4 across three workers (22 threads): at most 4 at once on the site, and 4 reached");
         }
     }
 
     private static Process start(Path dir, String template, String url, String... more) throws Exception {
         var command = new ArrayList<>(List.of(Command.JBANG, Command.ROOT.resolve("templates/" + template + ".java").toString(),
-                "--queue", url, "--claim-after", "1", "-q", "-o", template + ".jsonl"));
+                "--queue", url, "--claim-after", "1", "--per-host", "4", "-q", "-o", template + ".jsonl"));
         command.addAll(List.of(more));
         return new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve(template + ".out").toFile())
