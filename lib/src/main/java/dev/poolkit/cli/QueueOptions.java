@@ -30,7 +30,7 @@ public final class QueueOptions {
     @Option(names = "--claim-after", paramLabel = "S", defaultValue = "60",
             description = "With --queue: take over items another worker has held silently for S seconds (it died). "
                     + "A live worker renews what it holds, so a slow item is not taken from it. A dead worker's --per-host "
-                    + "permits come back after S too (at least 2 s, at most 10 s) (default: ${DEFAULT-VALUE}).")
+                    + "permits come back after S too (at least 5 s, at most 10 s) (default: ${DEFAULT-VALUE}).")
     double claimAfter;
 
     @Option(names = "--max-deliveries", paramLabel = "N", defaultValue = "3",
@@ -84,8 +84,8 @@ public final class QueueOptions {
         if (url == null) return null;
         check();
         // A dead worker's permits come back with its items, but a host should not wait a minute for
-        // them; and a live worker that stalls (a busy machine) should not lose them in a second.
-        Duration lease = Duration.ofMillis(Math.max(2_000, Math.min(10_000, Math.round(claimAfter * 1000))));
+        // them; and a live worker that stalls (a busy machine) should not lose them in a few seconds.
+        Duration lease = Duration.ofMillis(Math.max(5_000, Math.min(10_000, Math.round(claimAfter * 1000))));
         return RedisGates.builder(QueueUrl.parse(url)).leaseTime(lease).reconnectFor(Duration.ofMinutes(5)).log(log).open();
     }
 
