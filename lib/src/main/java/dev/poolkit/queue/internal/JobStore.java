@@ -371,9 +371,24 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    /** Deletes every key of the job. */
+    /** Deletes every key of the job, its per-host limits' too (found by their prefix: one per host). */
     public void drop() {
         call(() -> client.del(keys.all()));
+        call(() -> {
+            var params = new redis.clients.jedis.params.ScanParams().match(keys.gates + "*").count(1000);
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                var page = client.scan(cursor, params);
+                if (!page.getResult().isEmpty()) client.del(page.getResult().toArray(String[]::new));
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+            return null;
+        });
+    }
+
+    /** Runs one of another step's scripts ({@link GateStore}'s) with this store's retries and reconnects. */
+    Object run(String script, List<String> keyNames, List<String> args) {
+        return eval(script, keyNames, args);
     }
 
     /** A message without the password, whatever the server or the client put in it. */
