@@ -13,6 +13,35 @@ record Command(int exitCode, String stdout, String stderr) {
     static final Path ROOT = Path.of(System.getProperty("poolkit.root", "..")).toAbsolutePath().normalize();
     static final String JBANG = ROOT.resolve("jbang").toString();
 
+    static {
+        buildSharedScripts();
+    }
+
+    /**
+     * Builds the scripts that several test classes run into jbang's cache, one after another,
+     * before any test runs one: test classes run two at a time (junit-platform.properties), and
+     * two jbang processes building the same script at once can spoil each other's jar
+     * (jbangdev/jbang#2445). On a warm cache each build only checks. A build that fails is left to
+     * the tests that run the script to report.
+     */
+    private static void buildSharedScripts() {
+        for (String script : List.of("templates/threads.java", "templates/processes.java", "templates/hybrid.java",
+                "templates/async.java", "scripts/queue.java")) {
+            try {
+                Process build = new ProcessBuilder(JBANG, "build", script).directory(ROOT.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!build.waitFor(5, TimeUnit.MINUTES)) build.destroyForcibly();
+            } catch (IOException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Runs {@code ./jbang ARGS} in {@code dir}, with {@code stdin} as its input (null: none). */
     static Command jbang(Path dir, String stdin, String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>();
