@@ -43,7 +43,7 @@ final class QueueSource implements AutoCloseable {
                             Scope scope, boolean following, String terms, Consumer<String> log) {
         try {
             return new QueueSource(RedisFrontier.builder(url).slots(slots).claimAfter(claimAfter).maxDeliveries(maxDeliveries)
-                    .scope(scope).terms(terms).seeds(given).log(log).open(), following);
+                    .scope(scope).following(following).terms(terms).seeds(given).log(log).open(), following);
         } catch (RedisFrontier.TermsDiffer e) {
             throw differ(url, e.job(), e.mine());
         }

@@ -28,9 +28,23 @@ import java.util.function.Consumer;
  */
 public final class Queue implements AutoCloseable {
     private static final int PUSH_BATCH = 500;
+    /** A worker's claim-after when it did not say: {@link RedisFrontier.Builder}'s default. */
+    private static final long DEFAULT_CLAIM_AFTER_MILLIS = 60_000;
 
-    /** A worker of the job, as the consumer group sees it. */
-    public record Worker(String name, long holding, long idleMillis, long records) {}
+    /**
+     * A worker of the job, as the consumer group sees it.
+     *
+     * @param holding          items it holds (delivered to it, not yet done)
+     * @param idleMillis       since it last read, claimed or renewed: a live worker does one of
+     *                         them at least every {@code claimAfter / 3}
+     * @param records          records it wrote to the job
+     * @param claimAfterMillis the claim-after it joined with; -1 if it did not say (then 60 s is assumed)
+     * @param gone             silent past its claim-after: killed ({@code kill -9}, a lost machine)
+     *                         or stuck; what it holds is claimed by the live workers. A worker that
+     *                         stops cleanly leaves the group instead. Never true of the
+     *                         {@linkplain #releasedConsumer() released} items' holder
+     */
+    public record Worker(String name, long holding, long idleMillis, long records, long claimAfterMillis, boolean gone) {}
 
     /** A dead letter: an item that was delivered too often without a record. */
     public record DeadLetter(String item, int depth, String parent, long deliveries, String why) {}
@@ -114,7 +128,10 @@ public final class Queue implements AutoCloseable {
         long ok = number(stats.get("ok")), failed = number(stats.get("failed"));
         List<Worker> workers = new ArrayList<>();
         for (StreamConsumerInfo c : store.consumers()) {
-            workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName()))));
+            String said = stats.get(JobStore.CLAIM_AFTER + c.getName());
+            long claimAfter = said == null || said.isEmpty() ? -1 : Long.parseLong(said);
+            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > (claimAfter < 0 ? DEFAULT_CLAIM_AFTER_MILLIS : claimAfter);
+            workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName())), claimAfter, gone));
         }
         double rate = 0;
         String[] span = store.span(store.keys().results);

@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  * done      set       fingerprints of every item that has its record
  * results   stream    the records, one per item: item, record (one line of JSON)
  * dead      stream    dead letters: item, depth, parent, fp, deliveries, why, result (the record's id)
- * stats     hash      ok, failed, by:CONSUMER (records written by each worker)
+ * stats     hash      ok, failed, by:CONSUMER (records written by each worker), claim-after:CONSUMER (ms)
  * pushing   zset      the pushes going on, each scored with its expiry (a killed push does not hold the job open)
  * terms     string    the crawl options every worker of the job shares, set by the first
  * </pre>
@@ -124,9 +124,22 @@ import java.util.function.Consumer;
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread; {@link #next()} callers take turns (one reads from
  * Redis at a time). {@link #close()} once, after the last {@link #done}.
+ *
+ * <h2>Test-only: a worker killed between the work and the ack</h2>
+ * The system property {@value #HALT_BEFORE_ACK_PROPERTY}{@code =ITEM} makes {@link #done} for
+ * ITEM halt the JVM ({@link Runtime#halt}, exit status {@value #HALTED}) before the record and
+ * the acknowledgement go to Redis: after the work and after the worker's local copy of the
+ * record, as a {@code kill -9} at that moment would. It is read once, when the class loads. It
+ * exists so that the tests can kill a worker exactly there; never set it otherwise.
  */
 public final class RedisFrontier implements Frontier {
     enum State { RUNNING, OVER, STOPPED, CLOSED }
+
+    /** Test-only (see the class doc): the item whose {@link #done} halts the JVM. */
+    public static final String HALT_BEFORE_ACK_PROPERTY = "poolkit.test.haltBeforeAck";
+    /** Test-only: the exit status of a JVM halted by {@value #HALT_BEFORE_ACK_PROPERTY}. */
+    public static final int HALTED = 99;
+    private static final String HALT_BEFORE_ACK = System.getProperty(HALT_BEFORE_ACK_PROPERTY);
 
     private final JobStore store;
     private final QueueUrl url;
@@ -135,6 +148,7 @@ public final class RedisFrontier implements Frontier {
     private final long claimAfterMillis;
     private final int maxDeliveries;
     private final Scope scope;
+    private final boolean following;
     private final Consumer<String> log;
     private final int pollMillis;
 
@@ -162,6 +176,7 @@ public final class RedisFrontier implements Frontier {
         this.claimAfterMillis = b.claimAfter.toMillis();
         this.maxDeliveries = b.maxDeliveries;
         this.scope = b.scope;
+        this.following = b.following;
         this.log = b.log;
         this.pollMillis = (int) Math.max(10, Math.min(500, claimAfterMillis / 2));
         this.renewer = Thread.ofPlatform().daemon().name("queue-renew").unstarted(this::renewLoop);
@@ -262,7 +277,7 @@ public final class RedisFrontier implements Frontier {
         return false;
     }
 
-    private static String poisonRecord(JobStore.Entry e, String why) {
+    private String poisonRecord(JobStore.Entry e, String why) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("item", e.item());
         r.put("ok", false);
@@ -270,7 +285,8 @@ public final class RedisFrontier implements Frontier {
         r.put("error", why);
         r.put("errorKind", "poison");
         r.put("millis", 0);
-        if (e.depth() > 0) {
+        // As the crawl's other records: a given item's too (depth 0, parent null).
+        if (following || e.depth() > 0) {
             r.put("depth", e.depth());
             r.put("parent", e.parent());
         }
@@ -303,6 +319,7 @@ public final class RedisFrontier implements Frontier {
             requireInFlight(item, "finish");
             e = inFlight.get(item.value());
         }
+        if (item.value().equals(HALT_BEFORE_ACK)) Runtime.getRuntime().halt(HALTED);
         var w = new Writing(new JobStore.Done(e.id(), e.fp(), e.item(), record, record.contains("\"ok\":true")), new CompletableFuture<>());
         writing.add(w);
         try {
@@ -483,6 +500,7 @@ public final class RedisFrontier implements Frontier {
         private int maxDeliveries = 3;
         private Duration reconnectFor = Duration.ofMinutes(5);
         private Scope scope = Scope.all();
+        private boolean following;
         private Iterator<String> seeds = Collections.emptyIterator();
         private Consumer<String> log = line -> {};
         private String terms;
@@ -520,6 +538,16 @@ public final class RedisFrontier implements Frontier {
         /** Which found items {@link #add} takes; {@link Scope#maxItems()} caps the whole job, counted on the server. */
         public Builder scope(Scope scope) {
             this.scope = Objects.requireNonNull(scope, "scope");
+            return this;
+        }
+
+        /**
+         * Whether the job is a crawl, whose records carry {@code depth} and {@code parent} after
+         * {@code millis} (0 and null for a given item): then so do the poison records this worker
+         * writes. Default false: a poison record has them only for a found item.
+         */
+        public Builder following(boolean following) {
+            this.following = following;
             return this;
         }
 
@@ -565,6 +593,8 @@ public final class RedisFrontier implements Frontier {
                     if (!job.equals(terms)) throw new TermsDiffer(url, job, terms);
                 }
                 Queue.push(store, seeds, scope.maxItems());
+                // So that status can tell a worker killed with -9 (silent past it) from a live one.
+                store.joined(consumer, claimAfter.toMillis());
                 var frontier = new RedisFrontier(this, store);
                 frontier.renewer.start();
                 frontier.writer.start();

@@ -63,21 +63,31 @@ record Command(int exitCode, String stdout, String stderr) {
     }
 
     static Command jbang(Path dir, String stdin, String... args) throws IOException, InterruptedException {
+        return jbangWith(dir, java.util.Map.of(), stdin, args);
+    }
+
+    /** As {@link #jbang}, with {@code env} added to the environment. */
+    static Command jbangWith(Path dir, java.util.Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>();
         command.add(JBANG);
         command.addAll(List.of(args));
-        return run(dir, stdin, command);
+        return run(dir, stdin, command, env);
     }
 
     static Command run(Path dir, String stdin, List<String> command) throws IOException, InterruptedException {
+        return run(dir, stdin, command, java.util.Map.of());
+    }
+
+    private static Command run(Path dir, String stdin, List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("poolkit-e2e", ".out");
         Path err = Files.createTempFile("poolkit-e2e", ".err");
         Path in = Files.createTempFile("poolkit-e2e", ".in");
         try {
             Files.writeString(in, stdin == null ? "" : stdin);
-            var process = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .start();
+            var builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            var process = builder.start();
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

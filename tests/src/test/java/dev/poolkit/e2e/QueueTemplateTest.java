@@ -5,6 +5,7 @@ import dev.poolkit.demo.DemoSite;
 import dev.poolkit.fixtures.TestRedis;
 import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
+import dev.poolkit.queue.RedisFrontier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,14 +20,15 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.poolkit.fixtures.TestSupport.awaitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --queue}: workers in separate processes, of different templates, on one job. */
 class QueueTemplateTest {
-    static final int PAGES = 300;
+    static final int PAGES = 3_000;
 
     @Test
-    void threeWorkersOfThreeTemplatesOneKilledMidRunLeaveEveryItemExactlyOnceInTheExport(@TempDir Path dir) throws Exception {
+    void threeWorkersOfThreeTemplatesTwoKilledMidRunOneAfterTheOtherLeaveEveryItemExactlyOnceInTheExport(@TempDir Path dir) throws Exception {
         try (var redis = TestRedis.start(TestRedis.Options.plain()); var site = DemoSite.start(PAGES, 20);
              var queue = Queue.open(QueueUrl.parse(redis.url("e2e-three")))) {
             String url = redis.url("e2e-three");
@@ -36,22 +38,25 @@ class QueueTemplateTest {
             assertEquals(0, push.exitCode(), push::toString);
             assertEquals(PAGES, queue.status().taken());
 
-            List<Process> workers = new ArrayList<>();
-            workers.add(start(dir, "async", url, "-c", "8"));
-            workers.add(start(dir, "hybrid", url, "-p", "2", "-t", "4"));
-            workers.add(start(dir, "processes", url, "-p", "3"));
-            Process victim = workers.get(0);
+            Process async = start(dir, "async", url, "-c", "8");
+            Process hybrid = start(dir, "hybrid", url, "-p", "2", "-t", "8");
+            Process processes = start(dir, "processes", url, "-p", "3");
+            List<Process> workers = List.of(async, hybrid, processes);
             try {
-                // kill -9 the async worker once it has records in the job and holds items.
-                awaitUntil(() -> queue.status().done() >= 30 || !victim.isAlive(), Duration.ofSeconds(60),
-                        () -> queue.status().toString());
-                assertTrue(victim.isAlive(), "the async worker ended before it could be killed");
-                victim.descendants().forEach(ProcessHandle::destroyForcibly);
-                victim.destroyForcibly();
-                for (Process w : workers.subList(1, 3)) {
-                    assertTrue(w.waitFor(120, TimeUnit.SECONDS), "a worker did not finish: " + queue.status());
-                    assertEquals(0, w.exitValue(), () -> "worker failed: " + read(dir, w));
-                }
+                // kill -9 the async worker (the first to start) once it has records in the job and so
+                // holds items; then, a fifth of the job later, one of the two process pools that has
+                // records too (processes if both have: the other may still be starting its workers);
+                // the last one finishes the job. The site's delay keeps the async worker from doing
+                // most of it before the others start.
+                killMidRun(async, queue, PAGES / 10);
+                long target = queue.status().done() + PAGES / 5;
+                awaitUntil(() -> (queue.status().done() >= target && (records(queue, processes) > 0 || records(queue, hybrid) > 0))
+                        || !processes.isAlive() || !hybrid.isAlive(), Duration.ofSeconds(120), () -> queue.status().toString());
+                Process second = records(queue, processes) > 0 ? processes : hybrid;
+                Process last = second == processes ? hybrid : processes;
+                killMidRun(second, queue, target);
+                assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the last worker did not finish: " + queue.status());
+                assertEquals(0, last.exitValue(), () -> "worker failed: " + read(dir, last));
             } finally {
                 for (Process w : workers) {
                     w.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -77,14 +82,84 @@ class QueueTemplateTest {
         }
     }
 
+    /**
+     * kill -9 {@code worker} once the job has {@code done} records and some of them are the
+     * worker's: the worker first (so it sees none of its own worker processes die), then what it started.
+     */
+    private static void killMidRun(Process worker, Queue queue, long done) {
+        awaitUntil(() -> (queue.status().done() >= done && records(queue, worker) > 0) || !worker.isAlive(),
+                Duration.ofSeconds(120), () -> queue.status().toString());
+        assertTrue(worker.isAlive(), () -> "a worker ended before it could be killed: " + queue.status());
+        List<ProcessHandle> children = worker.descendants().toList();
+        worker.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Records the job has from this worker (its consumer is named host-PID-random). */
+    private static long records(Queue queue, Process worker) {
+        String pid = "-" + worker.pid() + "-";
+        return queue.status().workers().stream().filter(w -> w.name().contains(pid)).mapToLong(Queue.Worker::records).sum();
+    }
+
+    @Test
+    void aWorkerKilledBetweenTheWorkAndTheAckLeavesItsItemToAnotherWorkerAndOneRecordInTheExport(@TempDir Path dir) throws Exception {
+        try (var redis = TestRedis.start(TestRedis.Options.plain()); var site = DemoSite.start(20, 0);
+             var queue = Queue.open(QueueUrl.parse(redis.url("e2e-halt")))) {
+            String url = redis.url("e2e-halt");
+            String victim = site.pageUrls().get(9);
+            assertEquals(20, queue.push(site.pageUrls().iterator()));
+
+            // The test hook halts the async worker in done() for the victim: its record is in the
+            // worker's local copy, not yet in the job, and the item is not acknowledged.
+            Process halted = start(dir, "async", url, Map.of("JDK_JAVA_OPTIONS",
+                    "-D" + RedisFrontier.HALT_BEFORE_ACK_PROPERTY + "=" + victim), "-c", "2");
+            assertTrue(halted.waitFor(120, TimeUnit.SECONDS), "the halted worker did not end");
+            assertEquals(RedisFrontier.HALTED, halted.exitValue(), () -> "not halted by the hook: " + read(dir, halted));
+            assertTrue(itemsIn(dir.resolve("async.jsonl")).contains(victim), "the work was done and written locally");
+            assertFalse(exportedItems(queue).containsKey(victim), "no record in the job before the ack");
+            assertTrue(queue.status().inFlight() >= 1, () -> "the victim is pending: " + queue.status());
+
+            Process other = start(dir, "threads", url, Map.of(), "-c", "4");
+            assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the second worker did not finish: " + queue.status());
+            assertEquals(0, other.exitValue(), () -> "worker failed: " + read(dir, other));
+            assertTrue(itemsIn(dir.resolve("threads.jsonl")).contains(victim), "done again by the other worker");
+
+            Map<String, Integer> count = exportedItems(queue);
+            assertEquals(new java.util.HashSet<>(site.pageUrls()), count.keySet(), "every item has a record");
+            assertTrue(count.values().stream().allMatch(n -> n == 1), "no item has two: " + count);
+            assertTrue(queue.status().over(), () -> queue.status().toString());
+        }
+    }
+
+    private static Map<String, Integer> exportedItems(Queue queue) throws Exception {
+        Map<String, Integer> count = new HashMap<>();
+        var mapper = new ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        queue.export(lines::add);
+        for (String line : lines) count.merge((String) mapper.readValue(line, Map.class).get("item"), 1, Integer::sum);
+        return count;
+    }
+
+    private static List<String> itemsIn(Path jsonl) throws Exception {
+        var mapper = new ObjectMapper();
+        List<String> items = new ArrayList<>();
+        for (String line : Files.readAllLines(jsonl)) items.add((String) mapper.readValue(line, Map.class).get("item"));
+        return items;
+    }
+
     private static Process start(Path dir, String template, String url, String... more) throws Exception {
+        return start(dir, template, url, Map.of(), more);
+    }
+
+    private static Process start(Path dir, String template, String url, Map<String, String> env, String... more) throws Exception {
         var command = new ArrayList<>(List.of(Command.JBANG, Command.ROOT.resolve("templates/" + template + ".java").toString(),
                 "--queue", url, "--claim-after", "1", "-q", "-o", template + ".jsonl"));
         command.addAll(List.of(more));
-        return new ProcessBuilder(command).directory(dir.toFile())
+        var builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve(template + ".out").toFile())
-                .redirectError(dir.resolve(template + ".err").toFile())
-                .start();
+                .redirectError(dir.resolve(template + ".err").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     private static String read(Path dir, Process p) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real Redis (TestRedis): every behaviour here is the server's as much as ours. */
+@Isolated("times a live worker's renewals to within a second")
 class RedisFrontierTest {
     // One server for the class, stopped after it: a server left running would be a child process
     // of the test JVM past its tests (the process pool's tests check that none is).
@@ -188,6 +190,7 @@ class RedisFrontierTest {
         assertEquals(List.of("fine", "poison"), itemsOf(records));
         String poisonRecord = records.stream().filter(r -> r.contains("\"item\":\"poison\"")).findFirst().orElseThrow();
         assertTrue(poisonRecord.contains("\"errorKind\":\"poison\"") && poisonRecord.contains("\"ok\":false"), poisonRecord);
+        assertFalse(poisonRecord.contains("\"depth\""), "not a crawl: no depth, as the job's other records: " + poisonRecord);
         Queue.Status s = queue.status();
         assertEquals(1, s.failed());
         assertEquals(1, s.dead());
@@ -202,6 +205,63 @@ class RedisFrontierTest {
         assertNull(again.next());
         assertEquals(List.of("fine", "poison"), itemsOf(exported()));
         assertFalse(exported().toString().contains("\"errorKind\":\"poison\""));
+    }
+
+    @Test
+    void inACrawlAPoisonRecordCarriesDepthAndParentAsTheOtherRecordsGivenItemsToo() throws Exception {
+        queue.push(List.of("http://a.test/").iterator());
+        // Each holder dies holding its item; with max 1 delivery, the next claim dead-letters it.
+        var first = crawler("first");
+        Frontier.Item root = first.next();
+        assertEquals(1, first.add(root, List.of("http://a.test/x")));
+        first.crash();
+        var second = crawler("second");
+        Frontier.Item x = second.next(); // reads x (and dead-letters the root if it is idle long enough to claim)
+        assertEquals(new Frontier.Item("http://a.test/x", 1, "http://a.test/"), x);
+        second.crash();
+        var third = crawler("third");
+        assertNull(third.next(), "x is poison too: the job is over");
+
+        Map<String, String> byItem = new HashMap<>();
+        for (String r : exported()) byItem.put(r.replaceAll("^\\{\"item\":\"([^\"]*)\".*", "$1"), r);
+        assertEquals(Set.of("http://a.test/", "http://a.test/x"), byItem.keySet());
+        assertTrue(byItem.get("http://a.test/").endsWith("\"errorKind\":\"poison\",\"millis\":0,\"depth\":0,\"parent\":null}"),
+                byItem.get("http://a.test/"));
+        assertTrue(byItem.get("http://a.test/x").endsWith("\"millis\":0,\"depth\":1,\"parent\":\"http://a.test/\"}"),
+                byItem.get("http://a.test/x"));
+    }
+
+    private RedisFrontier crawler(String name) {
+        var f = RedisFrontier.builder(url).consumer(name).slots(1).claimAfter(Duration.ofMillis(20)).maxDeliveries(1)
+                .scope(Scope.builder().maxDepth(2).build()).following(true).open();
+        opened.add(f);
+        return f;
+    }
+
+    @Test
+    void statusMarksAWorkerSilentPastItsClaimAfterAsGoneButNotALiveOneHoldingASlowItem() throws Exception {
+        queue.push(List.of("slow", "held").iterator());
+        // Its one slot full, the live worker reads nothing more: only its renewals (every claim-after / 3) say it lives.
+        var alive = worker("alive", 1, Duration.ofSeconds(1));
+        Frontier.Item slow = alive.next();
+        var dies = worker("dies", 1, Duration.ofSeconds(1));
+        dies.next();
+        dies.crash();
+
+        awaitUntil(() -> byName(queue.status(), "dies").gone(), Duration.ofSeconds(30), () -> queue.status().toString());
+        Queue.Status s = queue.status();
+        Queue.Worker dead = byName(s, "dies"), live = byName(s, "alive");
+        assertEquals(1, dead.holding(), s::toString);
+        assertEquals(1000, dead.claimAfterMillis());
+        assertTrue(dead.idleMillis() > 1000, s::toString);
+        assertFalse(live.gone(), s::toString);
+        assertEquals(1, live.holding(), s::toString);
+        assertTrue(live.idleMillis() < 1000, "renewing keeps a live worker from looking idle: " + s);
+        alive.done(slow, record(slow.value()));
+    }
+
+    private static Queue.Worker byName(Queue.Status s, String name) {
+        return s.workers().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test

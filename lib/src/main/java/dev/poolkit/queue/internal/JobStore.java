@@ -44,6 +44,9 @@ public final class JobStore implements AutoCloseable {
     /** Claimed entries and the cursor the next claim starts from. */
     public record Claimed(String cursor, List<Entry> entries) {}
 
+    /** The stats field, followed by a consumer's name, that holds the claim-after (ms) it joined with. */
+    public static final String CLAIM_AFTER = "claim-after:";
+
     private final RedisClient client;
     private final String where;
     private final String password;
@@ -237,6 +240,11 @@ public final class JobStore implements AutoCloseable {
     public Progress progress() {
         List<Object> r = (List<Object>) eval(Scripts.PROGRESS, List.of(keys.seen, keys.done, keys.items, keys.pushing), List.of());
         return new Progress((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), ((Long) r.get(3)) == 1);
+    }
+
+    /** Says how long {@code consumer} may be silent before it counts as gone: its claim-after. */
+    public void joined(String consumer, long claimAfterMillis) {
+        call(() -> client.hset(keys.stats, CLAIM_AFTER + consumer, Long.toString(claimAfterMillis)));
     }
 
     /** Removes a consumer from the group if it holds nothing (so status lists live workers only). */

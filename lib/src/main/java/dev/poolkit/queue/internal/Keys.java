@@ -18,7 +18,7 @@ public final class Keys {
     public final String results;
     /** Stream of dead letters (item, depth, parent, fp, deliveries, why, result). */
     public final String dead;
-    /** Hash of counters: ok, failed, by:CONSUMER. */
+    /** Hash of counters: ok, failed, by:CONSUMER; and claim-after:CONSUMER, each worker's claim-after in ms. */
     public final String stats;
     /** Present while a push is going on (with an expiry, so a killed push does not hold workers). */
     public final String pushing;
