@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Runs named workloads through each template, exactly as a user runs it ({@code ./jbang
@@ -64,7 +65,8 @@ class Bench implements Callable<Integer> {
                     + " inflight-100k (100,000 sleeping tasks at once in AsyncPool), lines-10m (10,000,000 input lines through the async template)."
                     + " Default: all of those. Also: throttle-400 (--auto-throttle against --per-host 1 on a server with room for 4, 429 beyond),"
                     + " crawl-10k (10,000 static pages under nginx crawled with --depth from their root, and given as a list),"
-                    + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved).")
+                    + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved),"
+                    + " queue-20k (the async template on 20k pages alone, and as 3 workers on one job in a redis-server the bench starts, interleaved).")
     List<String> workloads;
 
     @Option(names = "--targets", split = ",", defaultValue = "engines,templates",
@@ -114,6 +116,7 @@ class Bench implements Callable<Integer> {
                 if (w.name().startsWith("throttle")) throttle(w, work, haveTime);
                 else if (w.name().startsWith("progress")) progress(w, server, work, haveTime);
                 else if (w.name().startsWith("crawl")) crawl(w, server, work, haveTime);
+                else if (w.name().startsWith("queue")) queue(w, server, work, haveTime);
                 else if (w.scale()) scale(w, work, haveTime);
                 else pages(w, List.copyOf(chosen), server, work, haveTime);
             }
@@ -358,6 +361,119 @@ class Bench implements Callable<Integer> {
             System.out.println(row("async", "`" + shown + "`", measures));
         }
         Files.deleteIfExists(work.resolve("out.jsonl"));
+    }
+
+    /**
+     * The queue workload (issue 14: HTTP through Redis within 15 % of the same template without
+     * {@code --queue}): the async template at c on N pages, alone ({@code -i urls.txt}), and as 3
+     * workers on one job ({@code --queue}, each at the same -c, started together once {@code
+     * queue push} has loaded the job: the push is timed apart), interleaved round by round. Redis is
+     * a redis-server from PATH on a free port, no persistence, started here and stopped after. The
+     * queue arm's wall time is from the workers' start to the last one's exit; its CPU is the three
+     * workers'; its records are the job's export, checked for one per item.
+     */
+    void queue(Workload w, Server server, Path work, boolean haveTime) throws Exception {
+        Path redisServer = Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, "redis-server")).filter(Files::isExecutable)
+                .findFirst().orElse(null);
+        if (redisServer == null) {
+            System.err.println("bench: warning: the queue workload needs redis-server on PATH (apt-get install redis-server): skipping " + w.name());
+            return;
+        }
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path redisDir = Files.createDirectories(work.resolve("redis"));
+        Process redis = new ProcessBuilder(redisServer.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", redisDir.toString()).redirectErrorStream(true).redirectOutput(redisDir.resolve("log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try (var j = new redis.clients.jedis.Jedis("127.0.0.1", port)) {
+                    j.ping();
+                    break;
+                } catch (redis.clients.jedis.exceptions.JedisConnectionException notYet) {
+                    if (System.nanoTime() > deadline) throw new IllegalStateException("redis-server did not answer on port " + port);
+                    Thread.sleep(50);
+                }
+            }
+            Path urls = work.resolve(w.name() + ".txt");
+            try (BufferedWriter out = Files.newBufferedWriter(urls)) {
+                for (int i = 1; i <= w.size(); i++) out.write(server.url() + "/page/" + i + "\n");
+            }
+            int workers = 3;
+            System.out.printf(Locale.ROOT, "%n### %s: %,d %s%n%n", w.name(), w.size(), w.about());
+            System.out.printf(Locale.ROOT, "Alone: `./jbang %stemplates/async.java -i urls.txt -o out.jsonl --overwrite -q -c %d`; through Redis:"
+                    + " `./jbang queue@. push redis://127.0.0.1:PORT/qN -i urls.txt`, then %d of `./jbang %stemplates/async.java --queue"
+                    + " redis://127.0.0.1:PORT/qN -o wK.jsonl --overwrite -q -c %d` at once (wall: their start to the last exit; CPU: theirs;"
+                    + " records: the job's export). urls.txt holds %s/page/1 to %s/page/%d; %d rounds interleaved; load average before: %s.%n%n",
+                    jvm(), w.concurrency(), workers, jvm(), w.concurrency(), server.url(), server.url(), w.size(), runs, load());
+            System.out.println(HEADER.replace("| conns |", "| push s |"));
+            System.out.println(RULE);
+            Path out = work.resolve("out.jsonl");
+            List<String> alone = jbang(Jbang.ROOT.resolve("templates/async.java"),
+                    List.of("-i", urls.toString(), "-o", out.toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency())));
+            Jbang.build(alone);
+            Jbang.build(jbang(Jbang.ROOT.resolve("scripts/queue.java"), List.of("--help")));
+            List<Measure> aloneRuns = new ArrayList<>(), queueRuns = new ArrayList<>();
+            List<Double> pushes = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                for (int k = 0; k < 2; k++) {
+                    if ((k + r) % 2 == 0) {
+                        aloneRuns.add(Measure.run(alone, work, w.size(), haveTime));
+                        continue;
+                    }
+                    String job = "redis://127.0.0.1:" + port + "/q" + r;
+                    long t0 = System.nanoTime();
+                    Process push = new ProcessBuilder(jbang(Jbang.ROOT.resolve("scripts/queue.java"), List.of("push", job, "-i", urls.toString())))
+                            .redirectErrorStream(true).redirectOutput(work.resolve("push.txt").toFile()).start();
+                    if (push.waitFor() != 0) throw new IllegalStateException("queue push failed: " + Files.readString(work.resolve("push.txt")));
+                    pushes.add((System.nanoTime() - t0) / 1e9);
+                    List<Process> ps = new ArrayList<>();
+                    long start = System.nanoTime();
+                    for (int i = 1; i <= workers; i++) {
+                        List<String> worker = jbang(Jbang.ROOT.resolve("templates/async.java"), List.of("--queue", job,
+                                "-o", work.resolve("w" + i + ".jsonl").toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency())));
+                        ps.add(new ProcessBuilder(haveTime ? CpuTime.wrap(worker, work.resolve("time" + i + ".txt")) : worker)
+                                .redirectOutput(work.resolve("stdout" + i + ".txt").toFile())
+                                .redirectError(work.resolve("stderr" + i + ".txt").toFile()).start());
+                    }
+                    long peakRss = 0;
+                    for (Process p : ps) {
+                        while (!p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            long rss = 0;
+                            for (Process q : ps) rss += Measure.treeRssKb(q.toHandle());
+                            peakRss = Math.max(peakRss, rss);
+                        }
+                    }
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    double cpu = 0;
+                    for (int i = 1; i <= workers; i++) cpu = haveTime && cpu >= 0 ? cpu + CpuTime.seconds(work.resolve("time" + i + ".txt")) : -1;
+                    Files.deleteIfExists(out);
+                    Process export = new ProcessBuilder(jbang(Jbang.ROOT.resolve("scripts/queue.java"), List.of("export", job, "-o", out.toString())))
+                            .redirectErrorStream(true).redirectOutput(work.resolve("export.txt").toFile()).start();
+                    if (export.waitFor() != 0) throw new IllegalStateException("queue export failed: " + Files.readString(work.resolve("export.txt")));
+                    Measure.Records recs = Measure.Records.read(out, w.size());
+                    long missing = w.size() - (recs.records() - recs.duplicates() - recs.unknown());
+                    if (recs.records() != w.size() || recs.duplicates() + recs.unknown() > 0) {
+                        System.err.println("bench: warning: the job's export has " + recs.records() + " records (" + recs.duplicates() + " repeated, "
+                                + recs.unknown() + " unknown) for " + w.size() + " items; worker 1 said: " + Files.readString(work.resolve("stderr1.txt")));
+                    }
+                    queueRuns.add(new Measure(wall, Double.NaN, cpu, peakRss, Stats.percentile(recs.histogram(), 50), Stats.percentile(recs.histogram(), 99),
+                            recs.failed() + recs.duplicates() + recs.unknown() + Math.max(0, missing), recs.records(), -1));
+                }
+            }
+            System.out.println(row("async", "`-i urls.txt`", aloneRuns).replaceFirst("\\| [^|]* \\|$", "| |"));
+            double push = pushes.stream().mapToDouble(Double::doubleValue).sorted().skip(pushes.size() / 2).findFirst().orElse(Double.NaN);
+            System.out.println(row("async x " + workers, "`--queue`", queueRuns).replaceFirst("\\| [^|]* \\|$",
+                    String.format(Locale.ROOT, "| %.2f |", push)));
+            var ratio = new ArrayList<String>();
+            for (int r = 0; r < runs; r++) ratio.add(String.format(Locale.ROOT, "%+.0f %%", (queueRuns.get(r).wallSeconds() / aloneRuns.get(r).wallSeconds() - 1) * 100));
+            System.out.println("Wall time through Redis against alone, by round: " + String.join(", ", ratio));
+        } finally {
+            redis.destroy();
+            redis.waitFor();
+        }
     }
 
     /** The retries the records of {@code out} say were made: attempts - 1, summed. */

@@ -22,7 +22,8 @@ record Workload(String name, int size, int delayMillis, int concurrency, boolean
                 new Workload("lines-10m", 10_000_000, 0, 128, true, "input lines through the async template with a trivial handler"),
                 new Workload("crawl-10k", 10_000, 0, 64, true, "pages of a static tree under nginx, 10 links down from each, crawled from its root and given as a list"),
                 new Workload("throttle-400", 400, 50, 16, true, "pages of a server with room for 4 at once, 429 beyond (DemoSite /fault/busy/4)"),
-                new Workload("progress-200k", 200_000, 0, 64, true, "pages at c=64 through the async template: bare records, -q, and the progress line"))) {
+                new Workload("progress-200k", 200_000, 0, 64, true, "pages at c=64 through the async template: bare records, -q, and the progress line"),
+                new Workload("queue-20k", 20_000, 0, 64, true, "pages at c=64 through the async template, alone and as 3 workers on one job in Redis (--queue)"))) {
             ALL.put(w.name(), w);
         }
     }

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * util    dev.poolkit.internal
  * </pre>
  * Dependencies point one way: cli -> pools, http, demo -> limits -> util; cli -> queue -> crawl -> util;
- * http -> crawl, for robots.txt only.
+ * http -> crawl, for robots.txt only; queue -> limits, for the limits it keeps in Redis ({@code RedisGates}).
  *
  * <p>The tests' layout too: unit tests in the lib's packages, the rest in {@link #TEST_ONLY_PACKAGES},
  * and one test server.
@@ -123,10 +123,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void queueDependsOnCrawlAndUtilOnlyAndIsTheOnlyRoomThatKnowsRedis() {
-        // The queue is a backend of the crawl room's frontier: it knows the contract, not who runs it.
+    void queueDependsOnCrawlLimitsAndUtilOnlyAndIsTheOnlyRoomThatKnowsRedis() {
+        // The queue is a backend of the crawl room's frontier and of the limits room's gates: it
+        // knows their contracts, not who runs them.
         noClasses().that().resideInAPackage("dev.poolkit.queue..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.poolkit", "dev.poolkit.http..", "dev.poolkit.limits..",
+                .should().dependOnClassesThat().resideInAnyPackage("dev.poolkit", "dev.poolkit.http..", "dev.poolkit.limits.internal..",
                         "dev.poolkit.crawl.internal..", "dev.poolkit.internal.engine..", "dev.poolkit.internal.process..",
                         "dev.poolkit.cli..", "dev.poolkit.demo..")
                 .check(LIB);

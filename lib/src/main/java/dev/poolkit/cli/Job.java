@@ -220,13 +220,15 @@ public final class Job {
                 0.001, "--item-timeout must be 0 (none) or at least 0.001 seconds, got " + itemTimeout));
         // In a worker too, which parses the same arguments: the handler's links are found there.
         Pool pool = crawl.following() ? timed.withFollow(true) : timed;
-        try (pool) {
+        try (pool; var jobGates = queue.gates(this::say)) {
             // Before serving too: a worker parses the same arguments and fetches with the same limits.
             Fetcher.Builder fetcher = fetch.builder();
             limits.applyTo(fetcher);
             polite.applyTo(fetcher, crawl.following());
             // A worker's fetcher asks its parent, which keeps the limits for all the workers.
             if (pool instanceof ProcessPool processes) fetcher.gates(processes.gates());
+            // With --queue, the job's Redis keeps them for all its workers, a worker process's too.
+            if (jobGates != null) fetcher.gates(jobGates);
             Fetcher.setShared(fetcher.build());
             if (pool instanceof ProcessPool processes && ProcessPool.isWorker()) {
                 processes.serve();

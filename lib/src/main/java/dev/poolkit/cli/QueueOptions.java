@@ -7,6 +7,7 @@ import dev.poolkit.ThreadPool;
 import dev.poolkit.crawl.Scope;
 import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
+import dev.poolkit.queue.RedisGates;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -28,7 +29,8 @@ public final class QueueOptions {
 
     @Option(names = "--claim-after", paramLabel = "S", defaultValue = "60",
             description = "With --queue: take over items another worker has held silently for S seconds (it died). "
-                    + "A live worker renews what it holds, so a slow item is not taken from it (default: ${DEFAULT-VALUE}).")
+                    + "A live worker renews what it holds, so a slow item is not taken from it. A dead worker's --per-host "
+                    + "permits come back after S too (at least 5 s, at most 10 s) (default: ${DEFAULT-VALUE}).")
     double claimAfter;
 
     @Option(names = "--max-deliveries", paramLabel = "N", defaultValue = "3",
@@ -72,6 +74,19 @@ public final class QueueOptions {
             String job = q.terms(mine);
             if (!job.equals(mine)) throw QueueSource.differ(u, job, mine);
         }
+    }
+
+    /**
+     * The job's per-host limits, kept in its Redis for all its workers ({@link RedisGates}), or
+     * null without {@code --queue}. Checks the options first.
+     */
+    RedisGates gates(Consumer<String> log) {
+        if (url == null) return null;
+        check();
+        // A dead worker's permits come back with its items, but a host should not wait a minute for
+        // them; and a live worker that stalls (a busy machine) should not lose them in a few seconds.
+        Duration lease = Duration.ofMillis(Math.max(5_000, Math.min(10_000, Math.round(claimAfter * 1000))));
+        return RedisGates.builder(QueueUrl.parse(url)).leaseTime(lease).reconnectFor(Duration.ofMinutes(5)).log(log).open();
     }
 
     /**

@@ -111,6 +111,9 @@ public final class DemoSite implements AutoCloseable {
     private final int pages;
     private final long delayMillis;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private static final String COUNT_OUT = "poolkit.countOut";
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> flaky = new ConcurrentHashMap<>();
     private final Map<String, Long> retryAfterSince = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> busy = new ConcurrentHashMap<>();
@@ -203,7 +206,34 @@ public final class DemoSite implements AutoCloseable {
         executor.close();
     }
 
+    /** The most requests the site had in flight at once since it started: a per-host limit ({@code --per-host}) shows here. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        var out = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable countOut = () -> {
+            if (out.compareAndSet(false, true)) inFlight.decrementAndGet();
+        };
+        exchange.setAttribute(COUNT_OUT, countOut);
+        try {
+            answer(exchange);
+        } finally {
+            countOut.run();
+        }
+    }
+
+    /**
+     * Counts a request out before its answer leaves (for the pages; the faults, when they end),
+     * so that a client's next request never finds it still counted.
+     */
+    private static void countOut(HttpExchange exchange) {
+        if (exchange.getAttribute(COUNT_OUT) instanceof Runnable r) r.run();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/fault/")) {
@@ -444,6 +474,7 @@ public final class DemoSite implements AutoCloseable {
     private static void sendRaw(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        countOut(exchange);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }
@@ -451,6 +482,7 @@ public final class DemoSite implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        countOut(exchange);
         if (status == 204 || status == 304 || status < 200) {
             exchange.sendResponseHeaders(status, -1);
             return;

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
  */
 public final class Queue implements AutoCloseable {
     private static final int PUSH_BATCH = 500;
+    private static final int PUSH_PIPELINE = 8;
     /** A worker's claim-after when it did not say: {@link RedisFrontier.Builder}'s default. */
     private static final long DEFAULT_CLAIM_AFTER_MILLIS = 60_000;
 
@@ -103,19 +104,27 @@ public final class Queue implements AutoCloseable {
         String push = java.util.UUID.randomUUID().toString();
         store.pushing(push, 60_000);
         try {
+            // Batches of 500 items a script, 8 scripts a round trip (pipelined): a big push is
+            // bound by the server's work, not by round trips.
+            List<List<String[]>> round = new ArrayList<>(PUSH_PIPELINE);
             List<String[]> batch = new ArrayList<>(PUSH_BATCH);
             while (items.hasNext()) {
                 String item = items.next();
                 if (item == null || (item = item.strip()).isEmpty()) continue;
                 batch.add(new String[]{Urls.canonical(item), item, "0", null});
                 if (batch.size() == PUSH_BATCH) {
-                    taken += store.push(batch, maxItems);
-                    batch.clear();
-                    // Renewed as it goes: a push killed midway stops holding the job open a minute later.
-                    store.pushing(push, 60_000);
+                    round.add(batch);
+                    batch = new ArrayList<>(PUSH_BATCH);
+                    if (round.size() == PUSH_PIPELINE) {
+                        taken += store.pushPipelined(round, maxItems);
+                        round.clear();
+                        // Renewed as it goes: a push killed midway stops holding the job open a minute later.
+                        store.pushing(push, 60_000);
+                    }
                 }
             }
-            taken += store.push(batch, maxItems);
+            round.add(batch);
+            taken += store.pushPipelined(round, maxItems);
         } finally {
             store.pushing(push, 0);
         }

@@ -56,7 +56,8 @@ import java.util.function.Consumer;
  * state        how it gets there                                   what holds it
  * PENDING      push / add: new fingerprint -> SADD seen + XADD items   items stream, not yet delivered
  * IN FLIGHT    XREADGROUP (COUNT &lt;= free slots), or XAUTOCLAIM      the group's pending list, one consumer
- * DONE         done(): one script: SADD done, XADD results, XACK     done set + results stream
+ * DONE         done(): one script a batch: XADD results, SADD done,   done set + results stream
+ *              XACK (see Group commit)
  * RELEASED     close() of a worker that held it                       pending list, consumer "released", idle 1 year
  * DEAD         claimed with deliveries > max: poison record + XACK    done set + results + dead stream
  * </pre>
@@ -72,8 +73,9 @@ import java.util.function.Consumer;
  *   is claimed and done again, and its record still appears once. Two workers finishing one item
  *   (one of them after a claim) write one record.</li>
  *   <li><b>Group commit.</b> {@link #done} waits until its record is in Redis, but the records of
- *   many threads finishing at once travel together: one thread writes whatever is waiting (up to
- *   500) in one call of the done script.</li>
+ *   many threads finishing at once travel together: a writer thread sends whatever is waiting (up
+ *   to 500) in one call of the done script, whose XACK and counters are one command each for the
+ *   whole batch; two writers take turns, so one batch is on its way while the next gathers.</li>
  *   <li><b>Claims.</b> Each worker XAUTOCLAIMs entries idle for more than {@code claimAfter}
  *   (default 60 s). A worker alive but slow keeps its claims: a thread renews every entry it holds
  *   every {@code claimAfter / 3} (XCLAIM min-idle 0 JUSTID, only if it still owns the entry,
@@ -163,7 +165,11 @@ public final class RedisFrontier implements Frontier {
     private long reconnectsSeen;
     private final Thread renewer;
     private final LinkedBlockingQueue<Writing> writing = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    /**
+     * Two writers take turns: while one waits for Redis to answer its batch, the other is already
+     * sending what finished meanwhile, so a record waits for at most one round trip, not two.
+     */
+    private final List<Thread> writers;
 
     /** A record waiting for the writer, and what its caller waits on. */
     private record Writing(JobStore.Done done, CompletableFuture<Void> written) {}
@@ -180,7 +186,8 @@ public final class RedisFrontier implements Frontier {
         this.log = b.log;
         this.pollMillis = (int) Math.max(10, Math.min(500, claimAfterMillis / 2));
         this.renewer = Thread.ofPlatform().daemon().name("queue-renew").unstarted(this::renewLoop);
-        this.writer = Thread.ofPlatform().daemon().name("queue-done").unstarted(this::writeLoop);
+        this.writers = List.of(Thread.ofPlatform().daemon().name("queue-done-1").unstarted(this::writeLoop),
+                Thread.ofPlatform().daemon().name("queue-done-2").unstarted(this::writeLoop));
     }
 
     public static Builder builder(QueueUrl url) {
@@ -373,9 +380,9 @@ public final class RedisFrontier implements Frontier {
             inFlight.clear();
         }
         renewer.interrupt();
-        writer.interrupt();
+        writers.forEach(Thread::interrupt);
         try {
-            writer.join();
+            for (Thread w : writers) w.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -396,10 +403,10 @@ public final class RedisFrontier implements Frontier {
             notifyAll();
         }
         renewer.interrupt();
-        writer.interrupt();
+        writers.forEach(Thread::interrupt);
         try {
             renewer.join();
-            writer.join();
+            for (Thread w : writers) w.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -415,7 +422,7 @@ public final class RedisFrontier implements Frontier {
         try {
             while (true) {
                 batch.add(writing.take());
-                writing.drainTo(batch, 499);
+                writing.drainTo(batch, JobStore.DONE_BATCH - 1);
                 List<JobStore.Done> done = new ArrayList<>(batch.size());
                 for (Writing w : batch) done.add(w.done());
                 try {
@@ -597,7 +604,7 @@ public final class RedisFrontier implements Frontier {
                 store.joined(consumer, claimAfter.toMillis());
                 var frontier = new RedisFrontier(this, store);
                 frontier.renewer.start();
-                frontier.writer.start();
+                frontier.writers.forEach(Thread::start);
                 return frontier;
             } catch (RuntimeException e) {
                 store.close();

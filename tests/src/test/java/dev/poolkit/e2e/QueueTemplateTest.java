@@ -38,9 +38,9 @@ class QueueTemplateTest {
             assertEquals(0, push.exitCode(), push::toString);
             assertEquals(PAGES, queue.status().taken());
 
-            Process async = start(dir, "async", url, "-c", "8");
-            Process hybrid = start(dir, "hybrid", url, "-p", "2", "-t", "8");
-            Process processes = start(dir, "processes", url, "-p", "3");
+            Process async = start(dir, "async", url, "-c", "8", "--per-host", "12");
+            Process hybrid = start(dir, "hybrid", url, "-p", "2", "-t", "8", "--per-host", "12");
+            Process processes = start(dir, "processes", url, "-p", "3", "--per-host", "12");
             List<Process> workers = List.of(async, hybrid, processes);
             try {
                 // kill -9 the async worker (the first to start) once it has records in the job and so
@@ -79,6 +79,7 @@ class QueueTemplateTest {
             Queue.Status s = queue.status();
             assertTrue(s.over(), s::toString);
             assertEquals(PAGES, s.ok(), s::toString);
+            assertEquals(12, site.maxInFlight(), "--per-host 12 across three workers (27 threads): at most 12 at once on the site, and 12 reached");
         }
     }
 

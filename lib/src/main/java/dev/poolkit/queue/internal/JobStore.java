@@ -44,6 +44,8 @@ public final class JobStore implements AutoCloseable {
     /** Claimed entries and the cursor the next claim starts from. */
     public record Claimed(String cursor, List<Entry> entries) {}
 
+    /** The most records one call of the done script takes. */
+    public static final int DONE_BATCH = 500;
     /** The stats field, followed by a consumer's name, that holds the claim-after (ms) it joined with. */
     public static final String CLAIM_AFTER = "claim-after:";
 
@@ -120,6 +122,66 @@ public final class JobStore implements AutoCloseable {
         return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), args);
     }
 
+    /**
+     * {@link #push} of many batches in one round trip: their scripts are pipelined, each still
+     * atomic on its own. Retried whole if the connection drops (the dedupe makes that harmless).
+     * Returns how many items were taken in all.
+     */
+    public long pushPipelined(List<List<String[]>> batches, long maxItems) {
+        List<List<String>> argss = new ArrayList<>();
+        for (List<String[]> items : batches) {
+            if (items.isEmpty()) continue;
+            List<String> args = new ArrayList<>(1 + items.size() * 4);
+            args.add(Long.toString(maxItems));
+            for (String[] it : items) {
+                args.add(it[0]);
+                args.add(it[1]);
+                args.add(it[2]);
+                args.add(it[3] == null ? "" : it[3]);
+            }
+            argss.add(args);
+        }
+        if (argss.isEmpty()) return 0;
+        if (argss.size() == 1) return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), argss.get(0));
+        List<String> keyNames = List.of(keys.items, keys.seen);
+        return call(() -> {
+            String sha = loaded(Scripts.PUSH);
+            try {
+                return pipelinedPush(sha, keyNames, argss);
+            } catch (JedisDataException e) {
+                if (!(e instanceof JedisNoScriptException) && !String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) throw e;
+                // the server lost its scripts (a restart): load again and send again (nothing doubles)
+                synchronized (shas) {
+                    shas.remove(Scripts.PUSH);
+                }
+                return pipelinedPush(loaded(Scripts.PUSH), keyNames, argss);
+            }
+        });
+    }
+
+    private long pipelinedPush(String sha, List<String> keyNames, List<List<String>> argss) {
+        List<redis.clients.jedis.Response<Object>> answers = new ArrayList<>(argss.size());
+        try (var pipe = client.pipelined()) {
+            for (List<String> args : argss) answers.add(pipe.evalsha(sha, keyNames, args));
+            pipe.sync();
+        }
+        long taken = 0;
+        for (var r : answers) taken += (Long) r.get();
+        return taken;
+    }
+
+    private String loaded(String script) {
+        synchronized (shas) {
+            String sha = shas.get(script);
+            if (sha != null) return sha;
+        }
+        String sha = client.scriptLoad(script);
+        synchronized (shas) {
+            shas.put(script, sha);
+        }
+        return sha;
+    }
+
     /** The job's terms: {@code mine} if it had none (this worker is the first to say), else the first worker's. */
     public String terms(String mine) {
         return (String) eval(Scripts.TERMS, List.of(keys.terms), List.of(mine));
@@ -189,6 +251,12 @@ public final class JobStore implements AutoCloseable {
     /** Writes each record and acknowledges its entry, in one script; returns how many records were new. */
     public long done(String consumer, List<Done> done) {
         if (done.isEmpty()) return 0;
+        if (done.size() > DONE_BATCH) {
+            // The script unpacks the batch's ids onto Lua's stack: bounded batches.
+            long wrote = 0;
+            for (int i = 0; i < done.size(); i += DONE_BATCH) wrote += done(consumer, done.subList(i, Math.min(done.size(), i + DONE_BATCH)));
+            return wrote;
+        }
         List<String> args = new ArrayList<>(1 + done.size() * 5);
         args.add(consumer);
         for (Done d : done) {
@@ -303,9 +371,24 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    /** Deletes every key of the job. */
+    /** Deletes every key of the job, its per-host limits' too (found by their prefix: one per host). */
     public void drop() {
         call(() -> client.del(keys.all()));
+        call(() -> {
+            var params = new redis.clients.jedis.params.ScanParams().match(keys.gates + "*").count(1000);
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                var page = client.scan(cursor, params);
+                if (!page.getResult().isEmpty()) client.del(page.getResult().toArray(String[]::new));
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+            return null;
+        });
+    }
+
+    /** Runs one of another step's scripts ({@link GateStore}'s) with this store's retries and reconnects. */
+    Object run(String script, List<String> keyNames, List<String> args) {
+        return eval(script, keyNames, args);
     }
 
     /** A message without the password, whatever the server or the client put in it. */
@@ -348,7 +431,12 @@ public final class JobStore implements AutoCloseable {
                     log.accept("redis at " + where + " is back");
                 }
                 return t;
-            } catch (JedisConnectionException e) {
+            } catch (JedisException e) {
+                // A server just restarted answers LOADING while it reads its AOF or RDB back:
+                // it is not there yet, like a refused connection (nothing was applied).
+                if (!(e instanceof JedisConnectionException) && !String.valueOf(e.getMessage()).startsWith("LOADING")) {
+                    throw new IllegalStateException("redis at " + where + ": " + scrub(reason(e)), null);
+                }
                 long waited = (System.nanoTime() - start) / 1_000_000;
                 if (waited >= reconnectMillis) {
                     throw new IllegalStateException("redis at " + where + " unreachable for " + waited / 1000 + " s: " + scrub(reason(e)), null);
@@ -365,8 +453,6 @@ public final class JobStore implements AutoCloseable {
                     throw new IllegalStateException("interrupted while waiting for redis at " + where, null);
                 }
                 backoff = Math.min(5_000, backoff * 2);
-            } catch (JedisException e) {
-                throw new IllegalStateException("redis at " + where + ": " + scrub(reason(e)), null);
             }
         }
     }

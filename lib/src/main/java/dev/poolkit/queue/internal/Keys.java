@@ -24,6 +24,10 @@ public final class Keys {
     public final String pushing;
     /** The terms every worker of the job shares (for the command line: its crawl options), set by the first. */
     public final String terms;
+    /** Sorted set of the hosts' Retry-After pauses (score: their end); see {@link GateScripts}. */
+    public final String pauses;
+    /** What every per-host limit key starts with ({@link #gate}, {@link #leases}, {@link #pauses}). */
+    final String gates;
 
     Keys(String job) {
         String p = "poolkit:{" + job + "}:";
@@ -35,6 +39,18 @@ public final class Keys {
         stats = p + "stats";
         pushing = p + "pushing";
         terms = p + "terms";
+        gates = p + "gate:";
+        pauses = gates + "pauses";
+    }
+
+    /** Hash of a host's next start, Crawl-delay and pause; see {@link GateScripts}. A host key has a ':', so never "pauses". */
+    public String gate(String host) {
+        return gates + host;
+    }
+
+    /** Sorted set of a host's requests in flight (leases); see {@link GateScripts}. */
+    public String leases(String host) {
+        return gates + host + ":leases";
     }
 
     String[] all() {

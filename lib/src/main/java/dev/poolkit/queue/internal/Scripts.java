@@ -36,23 +36,41 @@ final class Scripts {
             """;
 
     /**
-     * Done: the record and the acknowledgement, one step. KEYS: items, done, results, stats.
-     * ARGV: consumer, then per item: entry id, fingerprint, item, record, ok ('1' or '0').
-     * The record is written only if the item has none yet (the done set), so an item finished by
-     * two consumers (one of them after a claim) has one record. The entry is acknowledged either way.
-     * Returns how many records were written.
+     * Done: the records and the acknowledgements of a batch, one step. KEYS: items, done, results,
+     * stats. ARGV: consumer, then per item: entry id, fingerprint, item, record, ok ('1' or '0').
+     * A record is written only if its item has none yet (the done set, and the batch itself), so
+     * an item finished by two consumers (one of them after a claim) has one record. Every entry
+     * is acknowledged either way. The only command an item pays for alone is its record's XADD:
+     * the done set is asked once (SMISMEMBER) and added to once (SADD), the entries acknowledged
+     * in one XACK, the counters moved by one HINCRBY each, for the whole batch (five commands an
+     * item cost ~16 us of server time per item). Returns how many records were written.
      */
     static final String DONE = """
-            local wrote = 0
+            local ids, fps = {}, {}
             for i = 2, #ARGV, 5 do
-              if redis.call('SADD', KEYS[2], ARGV[i + 1]) == 1 then
-                redis.call('XADD', KEYS[3], '*', 'item', ARGV[i + 2], 'record', ARGV[i + 3])
-                redis.call('HINCRBY', KEYS[4], ARGV[i + 4] == '1' and 'ok' or 'failed', 1)
-                redis.call('HINCRBY', KEYS[4], 'by:' .. ARGV[1], 1)
-                wrote = wrote + 1
-              end
-              redis.call('XACK', KEYS[1], 'poolkit', ARGV[i])
+              ids[#ids + 1] = ARGV[i]
+              fps[#fps + 1] = ARGV[i + 1]
             end
+            -- unpack() is bounded by Lua's stack (~8000): the client sends at most 500 a batch.
+            local had = redis.call('SMISMEMBER', KEYS[2], unpack(fps))
+            local fresh, taken = {}, {}
+            local ok = 0
+            for k = 1, #fps do
+              local fp = fps[k]
+              if had[k] == 0 and not taken[fp] then
+                taken[fp] = true
+                fresh[#fresh + 1] = fp
+                local i = 2 + (k - 1) * 5
+                redis.call('XADD', KEYS[3], '*', 'item', ARGV[i + 2], 'record', ARGV[i + 3])
+                if ARGV[i + 4] == '1' then ok = ok + 1 end
+              end
+            end
+            local wrote = #fresh
+            if wrote > 0 then redis.call('SADD', KEYS[2], unpack(fresh)) end
+            redis.call('XACK', KEYS[1], 'poolkit', unpack(ids))
+            if ok > 0 then redis.call('HINCRBY', KEYS[4], 'ok', ok) end
+            if wrote > ok then redis.call('HINCRBY', KEYS[4], 'failed', wrote - ok) end
+            if wrote > 0 then redis.call('HINCRBY', KEYS[4], 'by:' .. ARGV[1], wrote) end
             return wrote
             """;
 
