@@ -1,6 +1,7 @@
 package dev.poolkit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Isolated("times item timeouts to within 2 s (PoolContractTest)")
 class AsyncPoolTest extends PoolContractTest {
     @Override
     Pool newPool(int concurrency, Handler handler) {

@@ -1,6 +1,7 @@
 package dev.poolkit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Isolated("times item timeouts to within 2 s (PoolContractTest)")
 class ThreadPoolTest extends PoolContractTest {
     @Override
     Pool newPool(int concurrency, Handler handler) {

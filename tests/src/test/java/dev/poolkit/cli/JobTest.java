@@ -11,6 +11,7 @@ import dev.poolkit.http.Fetcher;
 import dev.poolkit.http.Page;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine.Command;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** The shared command line, run in-process with a handler that needs no network. */
+@Isolated("replaces System.out for a run, and times a progress line to within 2.5 s")
 class JobTest {
 
     /** Items the Upper handler was given, in any test: a usage error must leave it unchanged. */

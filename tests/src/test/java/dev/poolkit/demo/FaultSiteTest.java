@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fetcher aimed at the demo site's fault routes: each one fails, or is handled, as it should. */
 @Timeout(30)
+@Isolated("times deadlines to within 1.5 s")
 class FaultSiteTest {
     private static DemoSite site;
     private static Fetcher fetcher;

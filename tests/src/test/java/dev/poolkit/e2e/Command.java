@@ -13,7 +13,55 @@ record Command(int exitCode, String stdout, String stderr) {
     static final Path ROOT = Path.of(System.getProperty("poolkit.root", "..")).toAbsolutePath().normalize();
     static final String JBANG = ROOT.resolve("jbang").toString();
 
-    /** Runs {@code ./jbang ARGS} in {@code dir}, with {@code stdin} as its input (null: none). */
+    static {
+        buildSharedScripts();
+    }
+
+    /**
+     * Builds the scripts that several test classes run into jbang's cache, one after another,
+     * before any test runs one: test classes run two at a time (junit-platform.properties), and
+     * two jbang processes building the same script at once can spoil each other's jar
+     * (jbangdev/jbang#2445). A script already in the cache is not asked about: each jbang start
+     * costs seconds of CPU. A build that fails is left to the tests that run the script to report.
+     */
+    private static void buildSharedScripts() {
+        for (String script : List.of("templates/threads.java", "templates/processes.java", "templates/hybrid.java",
+                "templates/async.java", "scripts/queue.java")) {
+            try {
+                if (inJbangCache(ROOT.resolve(script))) continue;
+                Process build = new ProcessBuilder(JBANG, "build", script).directory(ROOT.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!build.waitFor(5, TimeUnit.MINUTES)) build.destroyForcibly();
+            } catch (IOException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether jbang has built {@code script} as it is now: its jar is kept in
+     * {@code jars/NAME.java.SHA256-OF-THE-TEXT/NAME.jar} under jbang's cache folder. A guess that
+     * is wrong only costs a build.
+     */
+    private static boolean inJbangCache(Path script) throws IOException {
+        String name = script.getFileName().toString();
+        String hash;
+        try {
+            hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(script)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return false;
+        }
+        String cache = System.getenv("JBANG_CACHE_DIR");
+        String jbangDir = System.getenv().getOrDefault("JBANG_DIR", System.getProperty("user.home") + "/.jbang");
+        Path jars = (cache != null ? Path.of(cache) : Path.of(jbangDir, "cache")).resolve("jars");
+        return Files.isRegularFile(jars.resolve(name + "." + hash).resolve(name.replaceFirst("\\.java$", ".jar")));
+    }
+
     static Command jbang(Path dir, String stdin, String... args) throws IOException, InterruptedException {
         return jbangWith(dir, java.util.Map.of(), stdin, args);
     }

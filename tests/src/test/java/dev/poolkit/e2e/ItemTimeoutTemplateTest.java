@@ -4,6 +4,7 @@ import dev.poolkit.demo.DemoSite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --item-timeout} in the templates that run items in this JVM. */
+@Isolated("each page must be fetched within a 1 s --item-timeout")
 class ItemTimeoutTemplateTest {
     static DemoSite site;
 

@@ -46,7 +46,6 @@ class LaunchCacheTest {
         Map<String, Object> record = JsonLines.parse(edited.stdout().strip(), "stdout");
         assertEquals(true, record.get("edited"), edited::toString);
         assertEquals(List.of(), edited.errorLines(), edited::toString);
-        awaitTrainingDone(cache);
     }
 
     @Test
@@ -69,7 +68,6 @@ class LaunchCacheTest {
         assertEquals("hello", first.stdout().strip(), first::toString);
         assertEquals("hello", cached.stdout().strip(), cached::toString);
         assertEquals("edited", edited.stdout().strip(), edited::toString);
-        awaitTrainingDone(cache);
     }
 
     /**
@@ -97,7 +95,6 @@ class LaunchCacheTest {
         assertFalse(kept.get(2).equals(rekept.get(2)), "the entry was used as it was: " + rekept);
         assertTrue(again.stdout().contains("\"error\":\"bad URL"), again::toString);
         assertEquals(List.of(), again.errorLines(), again::toString);
-        awaitTrainingDone(cache);
     }
 
     static Path launchFile(Path cache) throws IOException {
@@ -129,10 +126,10 @@ class LaunchCacheTest {
         Path cache = dir.resolve("cache");
         List<String> items = List.of("not a url", "also not one");
 
-        Command training = run(dir, cache, script, items.get(0), items.get(1), "-p", "2", "-q");
+        Command training = runWithAot(dir, cache, script, items.get(0), items.get(1), "-p", "2", "-q");
         awaitTrainingDone(cache);
         assertTrue(hasFile(cache, "app.aot"), "no AOT cache in " + cache + " after " + training);
-        Command cached = run(dir, cache, script, items.get(0), items.get(1), "-p", "2", "-q");
+        Command cached = runWithAot(dir, cache, script, items.get(0), items.get(1), "-p", "2", "-q");
 
         for (Command c : List.of(training, cached)) {
             assertEquals(1, c.exitCode(), c::toString);
@@ -148,7 +145,6 @@ class LaunchCacheTest {
         Path cache = dir.resolve("cache");
         Path gone = scaffold(Files.createDirectories(dir.resolve("gone")), "async");
         run(dir, cache, gone, "not a url", "-q");
-        awaitTrainingDone(cache);
         assertTrue(hasFile(cache, "launch"), "the command was not kept in " + cache);
         Files.delete(gone);
 
@@ -159,7 +155,6 @@ class LaunchCacheTest {
             assertFalse(System.nanoTime() > deadline, "entries in " + cache + ": " + entries(cache));
             Thread.sleep(100);
         }
-        awaitTrainingDone(cache);
     }
 
     static long entries(Path cache) throws IOException {
@@ -178,7 +173,20 @@ class LaunchCacheTest {
         return script;
     }
 
+    /**
+     * Runs {@code ./jbang SCRIPT ARGS} with {@code cache} as its cache folder and the AOT cache
+     * off: training one costs a run seconds of CPU after it ends, and only the AOT test waits for
+     * one to be built (a run that follows a training one at once runs without it).
+     */
     static Command run(Path dir, Path cache, Path script, String... args) throws IOException, InterruptedException {
+        return run(dir, cache, false, script, args);
+    }
+
+    static Command runWithAot(Path dir, Path cache, Path script, String... args) throws IOException, InterruptedException {
+        return run(dir, cache, true, script, args);
+    }
+
+    private static Command run(Path dir, Path cache, boolean aot, Path script, String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>(List.of(Command.JBANG, script.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "run", ".out");
@@ -187,6 +195,7 @@ class LaunchCacheTest {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("POOLKIT_CACHE_DIR", cache.toString());
+        if (!aot) builder.environment().put("POOLKIT_AOT", "off");
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

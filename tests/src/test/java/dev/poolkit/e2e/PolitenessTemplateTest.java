@@ -4,6 +4,7 @@ import dev.poolkit.JsonLines;
 import dev.poolkit.fixtures.TestServer;
 import dev.poolkit.fixtures.TestServer.Reply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** robots.txt, Crawl-delay and a sitemap as a user meets them, across worker processes. */
+@Isolated("measures the gaps between requests of two worker processes")
 class PolitenessTemplateTest {
     @Test
     void processesTemplateSeededByASitemapObeysRobotsTxtAndKeepsItsCrawlDelayAcrossItsWorkers() throws Exception {

@@ -2,6 +2,7 @@ package dev.poolkit.limits;
 
 import dev.poolkit.limits.Gate.Outcome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The adaptive window of {@link HostGate} (--auto-throttle), driven from one thread with a clock
  * the test moves: no request waits, so no thread is needed.
  */
+@Isolated("times an unheld host to within 100 ms")
 class AdaptiveGateTest {
     private static final String HOST = "h:80";
     private final AtomicLong now = new AtomicLong(1_000_000_000L);

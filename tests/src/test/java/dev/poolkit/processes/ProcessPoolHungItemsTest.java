@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Items whose handler never returns: they hold up no other item, and an item timeout ends them. */
 @Timeout(120)
+@Isolated("checks that no child process of this JVM outlives a test: another class's processes would count")
 class ProcessPoolHungItemsTest {
     static final String TIMEOUT_ERROR = "item timed out after 1000 ms (--item-timeout); its worker was killed and replaced";
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-host limits hold across the worker processes of a pool: the parent keeps them. */
 @Timeout(60)
+@Isolated("checks that no child process of this JVM outlives a test: another class's processes would count")
 class ProcessPoolLimitsTest {
     private TestServer server;
 

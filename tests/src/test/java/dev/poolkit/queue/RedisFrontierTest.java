@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real Redis (TestRedis): every behaviour here is the server's as much as ours. */
+@Isolated("times a live worker's renewals to within a second")
 class RedisFrontierTest {
     // One server for the class, stopped after it: a server left running would be a child process
     // of the test JVM past its tests (the process pool's tests check that none is).

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.RedisClient;
 
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own connection), and the test server counts what reaches the host from all of them.
  */
 @Timeout(60)
+@Isolated("a live holder must renew its 300 ms lease in time, and rates and pauses are timed")
 class RedisGatesTest {
     private static TestRedis redis;
     private QueueUrl url;

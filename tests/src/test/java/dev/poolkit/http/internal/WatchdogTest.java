@@ -2,6 +2,7 @@ package dev.poolkit.http.internal;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(30)
+@Isolated("times deadlines to within a second")
 class WatchdogTest {
     private static final Duration SWEEP = Duration.ofSeconds(5);
 

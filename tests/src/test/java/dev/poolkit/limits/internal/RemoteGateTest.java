@@ -3,6 +3,7 @@ package dev.poolkit.limits.internal;
 import dev.poolkit.limits.Gate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.net.URI;
 import java.util.Iterator;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The worker's side of the gate, with the wire faked: lines in as an iterator, lines out to a queue. */
 @Timeout(10)
+@Isolated("times an unpaused host to within 200 ms")
 class RemoteGateTest {
     private final LinkedBlockingQueue<String> toParent = new LinkedBlockingQueue<>();
     private final RemoteGates gates = new RemoteGates();
