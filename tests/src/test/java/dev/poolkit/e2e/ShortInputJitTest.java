@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static dev.poolkit.e2e.LaunchCacheTest.awaitTrainingDone;
-import static dev.poolkit.e2e.LaunchCacheTest.run;
+import static dev.poolkit.e2e.LaunchCacheTest.runWithAot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -35,11 +35,11 @@ class ShortInputJitTest {
         Path longInput = Files.writeString(dir.resolve("long.txt"), lines(50_001));
         Path cache = dir.resolve("cache");
 
-        String first = run(dir, cache, script, "-i", shortInput.toString()).stdout().strip();
+        String first = runWithAot(dir, cache, script, "-i", shortInput.toString()).stdout().strip();
         awaitTrainingDone(cache);
-        String cachedShort = run(dir, cache, script, "-i", shortInput.toString()).stdout().strip();
-        String cachedLong = run(dir, cache, script, "--input=" + longInput).stdout().strip();
-        String crawl = run(dir, cache, script, "-i", shortInput.toString(), "--depth", "2").stdout().strip();
+        String cachedShort = runWithAot(dir, cache, script, "-i", shortInput.toString()).stdout().strip();
+        String cachedLong = runWithAot(dir, cache, script, "--input=" + longInput).stdout().strip();
+        String crawl = runWithAot(dir, cache, script, "-i", shortInput.toString(), "--depth", "2").stdout().strip();
 
         boolean aot = Runtime.version().feature() >= 25; // else no run records, and the first one is cached too
         assertEquals(aot ? "[]" : "[-XX:TieredStopAtLevel=1]", first, "the first run, which records the AOT cache");
