@@ -111,6 +111,11 @@ public final class JobStore implements AutoCloseable {
      */
     public long push(List<String[]> items, long maxItems) {
         if (items.isEmpty()) return 0;
+        return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), pushArgs(items, maxItems));
+    }
+
+    /** The push script's arguments: the cap, then each item's canonical form (hashed for dedupe), text, depth and parent ("" for none). */
+    private static List<String> pushArgs(List<String[]> items, long maxItems) {
         List<String> args = new ArrayList<>(1 + items.size() * 4);
         args.add(Long.toString(maxItems));
         for (String[] it : items) {
@@ -119,7 +124,7 @@ public final class JobStore implements AutoCloseable {
             args.add(it[2]);
             args.add(it[3] == null ? "" : it[3]);
         }
-        return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), args);
+        return args;
     }
 
     /**
@@ -130,16 +135,7 @@ public final class JobStore implements AutoCloseable {
     public long pushPipelined(List<List<String[]>> batches, long maxItems) {
         List<List<String>> argss = new ArrayList<>();
         for (List<String[]> items : batches) {
-            if (items.isEmpty()) continue;
-            List<String> args = new ArrayList<>(1 + items.size() * 4);
-            args.add(Long.toString(maxItems));
-            for (String[] it : items) {
-                args.add(it[0]);
-                args.add(it[1]);
-                args.add(it[2]);
-                args.add(it[3] == null ? "" : it[3]);
-            }
-            argss.add(args);
+            if (!items.isEmpty()) argss.add(pushArgs(items, maxItems));
         }
         if (argss.isEmpty()) return 0;
         if (argss.size() == 1) return (Long) eval(Scripts.PUSH, List.of(keys.items, keys.seen), argss.get(0));
