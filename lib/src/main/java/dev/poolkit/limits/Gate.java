@@ -3,6 +3,7 @@ package dev.poolkit.limits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a fetcher asks leave before each request to a host: the per-host in-flight limit, the
@@ -83,6 +84,14 @@ public interface Gate {
 
         public boolean none() {
             return perHost == 0 && rate == 0 && !adaptive;
+        }
+
+        /** The gap before a host's next request: 1/{@code rate}, varied by {@code jitter}; 0 without a rate. */
+        public long nextGapNanos() {
+            if (rate <= 0) return 0;
+            long mean = (long) (1e9 / rate);
+            if (jitter == 0) return mean;
+            return (long) (mean * (1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1)));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.poolkit.limits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -53,7 +52,6 @@ final class HostGate implements Gate {
     static final int PROBE_AFTER_SECONDS = 30;
 
     private final Limits limits;
-    private final long meanGapNanos;
     private final LongSupplier clock;
     private final int maxWindow;
     private final ConcurrentHashMap<String, Host> hosts = new ConcurrentHashMap<>();
@@ -70,7 +68,6 @@ final class HostGate implements Gate {
     /** With {@code clock} for System.nanoTime(): tests of the adaptive window give their own. */
     HostGate(Limits limits, LongSupplier clock) {
         this.limits = limits;
-        this.meanGapNanos = limits.rate() > 0 ? (long) (1e9 / limits.rate()) : 0;
         this.clock = clock;
         this.maxWindow = limits.perHost() > 0 ? limits.perHost() : Integer.MAX_VALUE;
     }
@@ -127,12 +124,6 @@ final class HostGate implements Gate {
         return h == null ? 1 : h.window();
     }
 
-    private long nextGap() {
-        double jitter = limits.jitter();
-        if (jitter == 0) return meanGapNanos;
-        return (long) (meanGapNanos * (1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1)));
-    }
-
     private final class Host {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();  // timed waits: pause and rate
@@ -173,13 +164,13 @@ final class HostGate implements Gate {
                     } else if (limit() > 0 && inFlight >= limit()) {
                         slotFree.await();
                         wakeups++;
-                    } else if ((meanGapNanos > 0 || minGapNanos > 0) && started && nextStart - now > 0) {
+                    } else if ((limits.rate() > 0 || minGapNanos > 0) && started && nextStart - now > 0) {
                         changed.awaitNanos(nextStart - now);
                         wakeups++;
                     } else {
                         inFlight++;
-                        if (meanGapNanos > 0 || minGapNanos > 0) {
-                            nextStart = now + Math.max(meanGapNanos > 0 ? nextGap() : 0, minGapNanos);
+                        if (limits.rate() > 0 || minGapNanos > 0) {
+                            nextStart = now + Math.max(limits.nextGapNanos(), minGapNanos);
                             started = true;
                         }
                         return new Once(this, clock.getAsLong(), inFlight, limits.adaptive() && 2 * inFlight >= window);

@@ -228,12 +228,10 @@ public final class RedisGates implements Gates, AutoCloseable {
     /** One fetcher's gate: its limits, kept in Redis. */
     private final class Shared implements Gate {
         private final Limits limits;
-        private final long meanGapMicros;
         private final Gate adaptive; // this JVM's AIMD window, or null
 
         Shared(Limits limits) {
             this.limits = limits;
-            this.meanGapMicros = limits.rate() > 0 ? (long) (1e6 / limits.rate()) : 0;
             this.adaptive = limits.adaptive() ? Gates.local().open(new Limits(limits.perHost(), 0, 0, true)) : null;
         }
 
@@ -291,7 +289,7 @@ public final class RedisGates implements Gates, AutoCloseable {
             try {
                 while (true) {
                     long seen = h.releases();
-                    a = store().acquire(host, lease, perHost, Math.max(gap(), minGapMicros), leaseMicros, FULL_WAIT_MILLIS * 1000);
+                    a = store().acquire(host, lease, perHost, Math.max(limits.nextGapNanos() / 1000, minGapMicros), leaseMicros, FULL_WAIT_MILLIS * 1000);
                     if (a.kind() == GateStore.Kind.GRANTED) break;
                     if (a.kind() == GateStore.Kind.PAUSED) {
                         pauses.pause(host, Duration.ofNanos(a.waitMicros() * 1000));
@@ -322,12 +320,6 @@ public final class RedisGates implements Gates, AutoCloseable {
             } finally {
                 host(host).released();
             }
-        }
-
-        private long gap() {
-            double jitter = limits.jitter();
-            if (meanGapMicros == 0 || jitter == 0) return meanGapMicros;
-            return (long) (meanGapMicros * (1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1)));
         }
 
         @Override
