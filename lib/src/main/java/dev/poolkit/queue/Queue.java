@@ -29,8 +29,6 @@ import java.util.function.Consumer;
 public final class Queue implements AutoCloseable {
     private static final int PUSH_BATCH = 500;
     private static final int PUSH_PIPELINE = 8;
-    /** A worker's claim-after when it did not say: {@link RedisFrontier.Builder}'s default. */
-    private static final long DEFAULT_CLAIM_AFTER_MILLIS = 60_000;
 
     /**
      * A worker of the job, as the consumer group sees it.
@@ -139,7 +137,7 @@ public final class Queue implements AutoCloseable {
         for (StreamConsumerInfo c : store.consumers()) {
             String said = stats.get(JobStore.CLAIM_AFTER + c.getName());
             long claimAfter = said == null || said.isEmpty() ? -1 : Long.parseLong(said);
-            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > (claimAfter < 0 ? DEFAULT_CLAIM_AFTER_MILLIS : claimAfter);
+            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > (claimAfter < 0 ? RedisFrontier.DEFAULT_CLAIM_AFTER.toMillis() : claimAfter);
             workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName())), claimAfter, gone));
         }
         double rate = 0;

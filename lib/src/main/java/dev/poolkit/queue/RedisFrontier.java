@@ -142,6 +142,8 @@ public final class RedisFrontier implements Frontier {
     /** Test-only: the exit status of a JVM halted by {@value #HALT_BEFORE_ACK_PROPERTY}. */
     public static final int HALTED = 99;
     private static final String HALT_BEFORE_ACK = System.getProperty(HALT_BEFORE_ACK_PROPERTY);
+    /** {@link Builder#claimAfter}'s default; also what status assumes of a worker that did not say its own. */
+    static final Duration DEFAULT_CLAIM_AFTER = Duration.ofSeconds(60);
 
     private final JobStore store;
     private final QueueUrl url;
@@ -503,7 +505,7 @@ public final class RedisFrontier implements Frontier {
         private final QueueUrl url;
         private String consumer;
         private int slots = 1;
-        private Duration claimAfter = Duration.ofSeconds(60);
+        private Duration claimAfter = DEFAULT_CLAIM_AFTER;
         private int maxDeliveries = 3;
         private Duration reconnectFor = Duration.ofMinutes(5);
         private Scope scope = Scope.all();
