@@ -1,5 +1,6 @@
 package dev.poolkit.e2e;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code ./jbang TEMPLATE@. ... | head -n 5}: the reader leaves after five lines, and the run must
+ * {@code ./jbang templates/TEMPLATE.java ... | head -n 5}: the reader leaves after five lines, and the run must
  * stop at once instead of running every item into a closed pipe.
  */
+@Order(3) // among the longest classes: started first (junit-platform.properties)
 class ClosedStdoutTest {
 
     @ParameterizedTest
@@ -31,7 +33,7 @@ class ClosedStdoutTest {
     void aReaderThatLeavesAfterFiveLinesStopsTheRunWithExit141(String template, @TempDir Path dir) throws Exception {
         Path stderr = dir.resolve("stderr.txt");
         // Far more output than a pipe holds, so that the run is still writing when the reader leaves.
-        Process process = new ProcessBuilder(Command.JBANG, template + "@.", "--demo", "--demo-pages", "3000", "--demo-delay", "5")
+        Process process = new ProcessBuilder(Command.JBANG, Command.template(template), "--demo", "--demo-pages", "3000", "--demo-delay", "5")
                 .directory(Command.ROOT.toFile()).redirectError(stderr.toFile()).start();
         try {
             process.getOutputStream().close();

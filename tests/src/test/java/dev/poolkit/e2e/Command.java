@@ -62,6 +62,15 @@ record Command(int exitCode, String stdout, String stderr) {
         return Files.isRegularFile(jars.resolve(name + "." + hash).resolve(name.replaceFirst("\\.java$", ".jar")));
     }
 
+    /**
+     * templates/NAME.java, to run a template by its file rather than as NAME@.: for a file the
+     * wrapper keeps jbang's launch command and skips jbang's own JVM (seconds of CPU) on later runs;
+     * an alias costs that JVM every run. TemplatesTest runs each alias.
+     */
+    static String template(String name) {
+        return ROOT.resolve("templates/" + name + ".java").toString();
+    }
+
     static Command jbang(Path dir, String stdin, String... args) throws IOException, InterruptedException {
         return jbangWith(dir, java.util.Map.of(), stdin, args);
     }

@@ -5,6 +5,7 @@ import dev.poolkit.fixtures.TestServer;
 import dev.poolkit.fixtures.TestServer.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with {@code --resume} ends with every reachable page once, in each template; and the default
  * handler parses no page unless it follows links.
  */
+@Order(1) // among the longest classes: started first (junit-platform.properties)
 class CrawlTemplateTest {
     static TestServer server;
     /** Every page of the site, with its depth and parent: what a finished crawl records. */
@@ -102,7 +104,7 @@ class CrawlTemplateTest {
     void crawlKilledHalfwayThenResumedRecordsEveryReachablePageOnce(String template, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("out.jsonl");
         Path journal = dir.resolve("out.jsonl.frontier");
-        List<String> command = new ArrayList<>(List.of(Command.JBANG, template + "@.", "-q", "--depth", "3", "-o", out.toString()));
+        List<String> command = new ArrayList<>(List.of(Command.JBANG, Command.template(template), "-q", "--depth", "3", "-o", out.toString()));
         command.addAll(sizeOptions(template));
         command.add(server.url("/"));
 
@@ -170,7 +172,7 @@ class CrawlTemplateTest {
     /** jsoup classes the template's JVMs loaded, from -Xlog:class+load, one log file a JVM. */
     private static long jsoupClassesLoaded(Path logs, String... args) throws Exception {
         Files.createDirectories(logs);
-        List<String> command = new ArrayList<>(List.of(Command.JBANG, "async@.", "-q"));
+        List<String> command = new ArrayList<>(List.of(Command.JBANG, Command.template("async"), "-q"));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).directory(Command.ROOT.toFile())
                 .redirectOutput(logs.resolve("stdout").toFile()).redirectError(logs.resolve("stderr").toFile());

@@ -4,6 +4,7 @@ import dev.poolkit.JsonLines;
 import dev.poolkit.fixtures.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The limit options as a user gives them to a template, run through {@code ./jbang}. */
+@Order(4) // among the longest classes: started first (junit-platform.properties)
 class LimitsTemplateTest {
     private TestServer server;
 
@@ -33,7 +35,7 @@ class LimitsTemplateTest {
         server.route("/slow", (n, ex) -> TestServer.Reply.held(100));
         String urls = IntStream.range(0, 9).mapToObj(i -> server.url("/slow") + "?i=" + i).collect(Collectors.joining("\n"));
 
-        Command run = Command.jbang(Command.ROOT, urls, "processes@.", "-q", "-p", "3", "--per-host", "1", "-i", "-");
+        Command run = Command.jbang(Command.ROOT, urls, Command.template("processes"), "-q", "-p", "3", "--per-host", "1", "-i", "-");
 
         assertEquals(0, run.exitCode(), run::toString);
         List<Map<String, Object>> records = run.stdout().lines().map(l -> JsonLines.parse(l, "stdout")).toList();
@@ -46,7 +48,7 @@ class LimitsTemplateTest {
     void asyncTemplateRetriesA503AndHonoursRetryAfter() throws Exception {
         server.route("/flaps", (n, ex) -> n == 1 ? TestServer.Reply.retryAfter(503, "1") : TestServer.Reply.ok());
 
-        Command run = Command.jbang(Command.ROOT, null, "async@.", "-q", "--retries", "1", server.url("/flaps"));
+        Command run = Command.jbang(Command.ROOT, null, Command.template("async"), "-q", "--retries", "1", server.url("/flaps"));
 
         assertEquals(0, run.exitCode(), run::toString);
         List<Long> times = server.arrivals("/flaps");
@@ -56,7 +58,7 @@ class LimitsTemplateTest {
 
     @Test
     void badLimitIsOneLineOnStderrAndExitTwo() throws Exception {
-        Command run = Command.jbang(Command.ROOT, null, "threads@.", "--per-host", "-1", "http://127.0.0.1:1/");
+        Command run = Command.jbang(Command.ROOT, null, Command.template("threads"), "--per-host", "-1", "http://127.0.0.1:1/");
 
         assertEquals(2, run.exitCode(), run::toString);
         assertEquals(List.of("threads: --per-host must be >= 0 (0 for no limit), got -1"), run.errorLines());

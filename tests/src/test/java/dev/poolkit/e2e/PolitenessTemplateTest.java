@@ -31,7 +31,7 @@ class PolitenessTemplateTest {
             server.route("/sitemap.xml", Reply.page(200, "application/xml", "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
                     + urls.stream().map(u -> "<url><loc>" + u + "</loc></url>").collect(Collectors.joining()) + "</urlset>"));
 
-            Command run = Command.jbang(Command.ROOT, null, "processes@.", "-q", "-p", "2", "--sitemap", server.url("/sitemap.xml"));
+            Command run = Command.jbang(Command.ROOT, null, Command.template("processes"), "-q", "-p", "2", "--sitemap", server.url("/sitemap.xml"));
 
             assertEquals(1, run.exitCode(), run::toString);
             assertEquals(List.of(), run.errorLines(), "nothing on stderr, no SLF4J warning either");

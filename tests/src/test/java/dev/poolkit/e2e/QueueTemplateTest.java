@@ -6,6 +6,7 @@ import dev.poolkit.fixtures.TestRedis;
 import dev.poolkit.queue.Queue;
 import dev.poolkit.queue.QueueUrl;
 import dev.poolkit.queue.RedisFrontier;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --queue}: workers in separate processes, of different templates, on one job. */
+@Order(2) // among the longest classes: started first (junit-platform.properties)
 class QueueTemplateTest {
     static final int PAGES = 3_000;
 

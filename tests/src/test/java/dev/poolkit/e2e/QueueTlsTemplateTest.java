@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.poolkit.demo.DemoSite;
 import dev.poolkit.fixtures.TestRedis;
 import dev.poolkit.fixtures.TlsProxy;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code rediss://}: a shared job through TLS, trusted the way a user would trust a private certificate. */
+@Order(4) // among the longest classes: started first (junit-platform.properties)
 class QueueTlsTemplateTest {
     @Test
     void aRedissJobIsPushedWorkedAndExportedThroughTlsWithTheTrustStoreInJdkJavaOptionsAndItsPasswordNeverShown(@TempDir Path dir)

@@ -2,6 +2,7 @@ package dev.poolkit.e2e;
 
 import dev.poolkit.JsonLines;
 import dev.poolkit.fixtures.TestServer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --resume and --retry-failed as a user meets them: a run killed with -9, a run with failures. */
+@Order(3) // among the longest classes: started first (junit-platform.properties)
 class ResumeTemplateTest {
     private static final Pattern DEMO_PAGE = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/page/(\\d+)");
 

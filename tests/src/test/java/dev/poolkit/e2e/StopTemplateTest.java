@@ -3,6 +3,7 @@ package dev.poolkit.e2e;
 import dev.poolkit.fixtures.TestServer;
 import dev.poolkit.fixtures.TestServer.Reply;
 import dev.poolkit.internal.Json;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker process outlives its parent, and a second Ctrl-C stops at once with whole records.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a first run builds
+@Order(3) // among the longest classes: started first (junit-platform.properties)
 class StopTemplateTest {
     static final int PAGES = 2_000;
 
