@@ -54,7 +54,10 @@ class TemplatesTest {
         assertEquals(0, init.exitCode(), init::toString);
         // One scaffold serves both checks: compiling it is most of this test's time.
         assertEquals(TemplateSource.of(template).scaffolded("MyScraper"), Files.readString(dir.resolve("MyScraper.java")));
-        Command help = Command.jbang(dir, null, "MyScraper.java", "--help");
+        // No AOT cache: training one costs some 8 CPU s after the run, for a script whose folder is
+        // deleted after the test (LaunchCacheTest tests the AOT cache).
+        Map<String, String> noAot = Map.of("POOLKIT_AOT", "off");
+        Command help = Command.jbangWith(dir, noAot, null, "MyScraper.java", "--help");
         assertEquals(0, help.exitCode(), help::toString);
         assertTrue(help.stdout().startsWith("Usage: MyScraper "), help::toString);
         Command aliasHelp = Command.jbang(Command.ROOT, null, template + "@.", "--help");
@@ -70,7 +73,7 @@ class TemplatesTest {
                 "# a comment, then a blank line", "", page1, page2, missing, refused, "not a url", redirected, loop) + "\n");
 
         // processes and hybrid: the worker processes run MyScraper too.
-        Command run = Command.jbang(dir, null, "MyScraper.java", "-i", "list.txt", "-o", "out.jsonl",
+        Command run = Command.jbangWith(dir, noAot, null, "MyScraper.java", "-i", "list.txt", "-o", "out.jsonl",
                 "--timeout", "20", "--max-redirects", "3", "--header", "X-Scraper: e2e");
 
         assertEquals(1, run.exitCode(), run::toString);
