@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code ./jbang templates/TEMPLATE.java ... | head -n 5}: the reader leaves after five lines, and the run must
  * stop at once instead of running every item into a closed pipe.
  */
-@Order(3) // among the longest classes: started first (junit-platform.properties)
+@Order(4) // long: a runner thread takes classes from the first (junit-platform.properties)
 class ClosedStdoutTest {
 
     @ParameterizedTest

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with {@code --resume} ends with every reachable page once, in each template; and the default
  * handler parses no page unless it follows links.
  */
-@Order(1) // among the longest classes: started first (junit-platform.properties)
+@Order(Integer.MAX_VALUE) // long: a runner thread takes classes from the last (junit-platform.properties)
 class CrawlTemplateTest {
     static TestServer server;
     /** Every page of the site, with its depth and parent: what a finished crawl records. */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code ./jbang}'s start-up caches: the launch command kept so that jbang's own JVM is skipped,
  * and on JDK 25+ the AOT cache trained on a run. Whatever they hold, a run prints the same.
  */
-@Order(2) // among the longest classes: started first (junit-platform.properties)
+@Order(2) // long: a runner thread takes classes from the first (junit-platform.properties)
 class LaunchCacheTest {
     static final String EDITED_HANDLER = "return Fields.of(\"edited\", true);";
 

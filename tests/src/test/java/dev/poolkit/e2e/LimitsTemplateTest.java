@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The limit options as a user gives them to a template, run through {@code ./jbang}. */
-@Order(4) // among the longest classes: started first (junit-platform.properties)
+@Order(Integer.MAX_VALUE - 4) // long: a runner thread takes classes from the last (junit-platform.properties)
 class LimitsTemplateTest {
     private TestServer server;
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code rediss://}: a shared job through TLS, trusted the way a user would trust a private certificate. */
-@Order(4) // among the longest classes: started first (junit-platform.properties)
+@Order(5) // long: a runner thread takes classes from the first (junit-platform.properties)
 class QueueTlsTemplateTest {
     @Test
     void aRedissJobIsPushedWorkedAndExportedThroughTlsWithTheTrustStoreInJdkJavaOptionsAndItsPasswordNeverShown(@TempDir Path dir)

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --resume and --retry-failed as a user meets them: a run killed with -9, a run with failures. */
-@Order(3) // among the longest classes: started first (junit-platform.properties)
+@Order(Integer.MAX_VALUE - 2) // long: a runner thread takes classes from the last (junit-platform.properties)
 class ResumeTemplateTest {
     private static final Pattern DEMO_PAGE = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/page/(\\d+)");
 

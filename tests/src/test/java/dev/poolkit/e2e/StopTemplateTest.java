@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker process outlives its parent, and a second Ctrl-C stops at once with whole records.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a first run builds
-@Order(3) // among the longest classes: started first (junit-platform.properties)
+@Order(3) // long: a runner thread takes classes from the first (junit-platform.properties)
 class StopTemplateTest {
     static final int PAGES = 2_000;
 

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What a user does: scaffold each template with {@code jbang init} into a fresh folder, run it
  * there through {@code ./jbang} against a local site, and read the JSON lines it wrote.
  */
-@Order(1) // among the longest classes: started first (junit-platform.properties)
+@Order(1) // long: a runner thread takes classes from the first (junit-platform.properties)
 class TemplatesTest {
     static DemoSite site;
     static String refused;

@@ -5,9 +5,10 @@ import dev.poolkit.fixtures.LimitWorker;
 import dev.poolkit.fixtures.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-host limits hold across the worker processes of a pool: the parent keeps them. */
 @Timeout(60)
-@Isolated("checks that no child process of this JVM outlives a test: another class's processes would count")
+@ResourceLock(Workers.LOCK) // checks that no worker process outlives a test
+@Order(Integer.MAX_VALUE - 5) // long: a runner thread takes classes from the last (junit-platform.properties)
 class ProcessPoolLimitsTest {
     private TestServer server;
 
@@ -37,7 +39,7 @@ class ProcessPoolLimitsTest {
     @AfterEach
     void stopServerAndWorkers() {
         server.close();
-        awaitUntil(() -> ProcessHandle.current().children().findAny().isEmpty(), Duration.ofSeconds(10));
+        awaitUntil(() -> Workers.alive().findAny().isEmpty(), Duration.ofSeconds(10));
     }
 
     @Test

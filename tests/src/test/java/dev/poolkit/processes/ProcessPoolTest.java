@@ -6,10 +6,11 @@ import dev.poolkit.Summary;
 import dev.poolkit.fixtures.TestWorker;
 import dev.poolkit.internal.process.JvmOptions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,13 +41,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
-@Isolated("checks that no child process of this JVM outlives a test: another class's processes would count")
+@ResourceLock(Workers.LOCK) // checks that no worker process outlives a test
+@Order(Integer.MAX_VALUE - 3) // long: a runner thread takes classes from the last (junit-platform.properties)
 class ProcessPoolTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @AfterEach
     void noWorkerOutlivesItsTest() {
-        awaitUntil(() -> ProcessHandle.current().children().findAny().isEmpty(), Duration.ofSeconds(10));
+        awaitUntil(() -> Workers.alive().findAny().isEmpty(), Duration.ofSeconds(10));
     }
 
     @Test
@@ -289,7 +291,7 @@ class ProcessPoolTest {
         pool.run(items(30).iterator(), r -> workerPids.add(((Number) r.fields().get("pid")).longValue()));
         pool.close();
 
-        awaitUntil(() -> ProcessHandle.current().children().findAny().isEmpty(), Duration.ofSeconds(10));
+        awaitUntil(() -> Workers.alive().findAny().isEmpty(), Duration.ofSeconds(10));
         assertFalse(workerPids.isEmpty());
         for (long pid : Set.copyOf(workerPids)) {
             assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "worker " + pid + " is alive");
@@ -355,7 +357,7 @@ class ProcessPoolTest {
         assertEquals(started, byItem(results).keySet());
         assertEquals(new Summary(4, 0, summary.get().millis()), summary.get());
         assertTrue(pulled.get() < 1000, "the input was read to its end");
-        awaitUntil(() -> ProcessHandle.current().children().findAny().isEmpty(), Duration.ofSeconds(10));
+        awaitUntil(() -> Workers.alive().findAny().isEmpty(), Duration.ofSeconds(10));
     }
 
     /** The gate: items that have started, by item. */
@@ -380,7 +382,7 @@ class ProcessPoolTest {
                     thrown.set(e);
                 }
             });
-            awaitUntil(() -> ProcessHandle.current().children().count() == 2, Duration.ofSeconds(10));
+            awaitUntil(() -> Workers.alive().count() == 2, Duration.ofSeconds(10));
             awaitBlocked(runner, Duration.ofSeconds(10));
 
             runner.interrupt();
@@ -389,7 +391,7 @@ class ProcessPoolTest {
         }
         assertInstanceOf(InterruptedException.class, thrown.get());
         // No worker is started again: the slots' threads end, and with them every worker.
-        awaitUntil(() -> slotThreads().isEmpty() && ProcessHandle.current().children().findAny().isEmpty(),
+        awaitUntil(() -> slotThreads().isEmpty() && Workers.alive().findAny().isEmpty(),
                 Duration.ofSeconds(10));
     }
 
