@@ -266,11 +266,13 @@ class TemplatesTest {
     @Test
     void scriptsCompileAndAnswerAUsageErrorWithOneLine() throws Exception {
         Command bench = Command.jbang(Command.ROOT, null, "bench@.", "--workloads", "1m");
-        // The alias once; then the file, whose command the wrapper keeps: no jbang JVM a run.
+        // The alias once; then the file, whose command the wrapper keeps: no jbang JVM a run. No AOT
+        // cache either: training one would cost more CPU than these short runs could save.
         String benchFile = Command.ROOT.resolve("scripts/bench.java").toString();
-        Command benchTarget = Command.jbang(Command.ROOT, null, benchFile, "--targets", "engines,curl");
-        Command benchSize = Command.jbang(Command.ROOT, null, benchFile, "--size", "0");
-        Command benchLoop = Command.jbang(Command.ROOT, null, benchFile, "loop", "curl", "-i", "urls.txt", "-o", "out.jsonl");
+        Map<String, String> noAot = Map.of("POOLKIT_AOT", "off");
+        Command benchTarget = Command.jbangWith(Command.ROOT, noAot, null, benchFile, "--targets", "engines,curl");
+        Command benchSize = Command.jbangWith(Command.ROOT, noAot, null, benchFile, "--size", "0");
+        Command benchLoop = Command.jbangWith(Command.ROOT, noAot, null, benchFile, "loop", "curl", "-i", "urls.txt", "-o", "out.jsonl");
         Command demoSite = Command.jbang(Command.ROOT, null, "demo-site@.", "--pages", "many");
         Command micro = Command.jbang(Command.ROOT, null, "micro@.", "-wi", "x");
 
