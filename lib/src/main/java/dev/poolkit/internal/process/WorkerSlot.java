@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * One worker process of a process pool, and the four threads that serve it: a feeder that takes
  * tasks from the shared queue and writes them to the worker, a reader that gives its answers to
- * the sink, a watch that acts when a task has run too long, and a pump that passes its stderr on.
+ * the sink (and, when an answer makes room, sends the next task waiting in the queue itself), a
+ * watch that acts when a task has run too long, and a pump that passes its stderr on.
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
  * start a new one and send them again, or fail them: no task is lost or answered twice. What
