@@ -24,7 +24,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,11 +193,20 @@ class RedisGatesTest {
         try (var own = TestRedis.start(TestRedis.Options.aof())) {
             QueueUrl job = QueueUrl.parse(own.url("away"));
             // Slow pages under --per-host 3 (16 threads ask), fast ones under --rate 50: each limit binds.
-            AtomicInteger slowNow = new AtomicInteger(), slowMost = new AtomicInteger();
+            AtomicInteger slowNow = new AtomicInteger(), slowMost = new AtomicInteger(), heldAcross = new AtomicInteger();
+            AtomicBoolean stopping = new AtomicBoolean();
+            CountDownLatch back = new CountDownLatch(1);
             server.route("/slow", (n, ex) -> {
+                boolean before = !stopping.get();
                 slowMost.accumulateAndGet(slowNow.incrementAndGet(), Math::max);
                 try {
                     Thread.sleep(60); // the server's own service time, not a test waiting
+                    // A page still being served when Redis stops is served until well after it is
+                    // back (past the workers' backoff): its lease must still count then.
+                    if (before && stopping.get() && back.await(30, TimeUnit.SECONDS)) {
+                        heldAcross.incrementAndGet();
+                        Thread.sleep(2_000);
+                    }
                 } finally {
                     slowNow.decrementAndGet();
                 }
@@ -237,6 +248,7 @@ class RedisGatesTest {
                     }
                 }
                 awaitUntil(() -> done.get() >= 30, Duration.ofSeconds(30));
+                stopping.set(true);
                 own.stop();
                 // Down until both workers' limits have met the stop and wait (a few hundred ms: each
                 // renews its leases every 250 ms); a longer stop only makes their backoff longer.
@@ -247,6 +259,7 @@ class RedisGatesTest {
                 }
                 int doneWhileAway = done.get();
                 own.restart();
+                back.countDown();
                 for (Future<?> t : threads) t.get(60, TimeUnit.SECONDS);
                 assertTrue(doneWhileAway < items.size(), "the run was still going when Redis came back");
             } finally {
@@ -266,6 +279,7 @@ class RedisGatesTest {
             asked.addAll(server.requests("/fast"));
             assertEquals(items.size(), asked.stream().map(r -> r.uri().toString()).distinct().count(), "every page asked for");
             assertEquals(items.size(), asked.size(), "no page asked for twice");
+            assertTrue(heldAcross.get() > 0, "a page was in flight across the stop");
             assertTrue(slowMost.get() <= 3, "--per-host 3 on two workers across the stop: " + slowMost.get() + " at once on the server");
             // Ten gaps of 20 ms: two workers each keeping 50/s alone would put ten requests in half of it.
             List<Long> fast = sorted(server.arrivals("/fast"));
