@@ -230,6 +230,7 @@ class RedisGatesTest {
                     RedisGates g = RedisGates.builder(job).leaseTime(Duration.ofSeconds(10)).reconnectFor(Duration.ofSeconds(60))
                             .log(line -> log.add(name + " gates: " + line)).open();
                     gates.add(g);
+                    opened.add(g); // closed after the test whatever fails
                     var frontier = RedisFrontier.builder(job).consumer(name).slots(8).reconnectFor(Duration.ofSeconds(60))
                             .log(line -> log.add(name + " queue: " + line)).open();
                     frontiers.add(frontier);
