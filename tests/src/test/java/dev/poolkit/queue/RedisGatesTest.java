@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own connection), and the test server counts what reaches the host from all of them.
  */
 @Timeout(60)
-@Isolated("a live holder must renew its 300 ms lease in time, and rates and pauses are timed")
+@Isolated("a live holder must renew its 300 ms lease in time, and rates, Crawl-delays and pauses are timed on the server")
 class RedisGatesTest {
     private static TestRedis redis;
     private QueueUrl url;
