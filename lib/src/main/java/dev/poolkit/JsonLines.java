@@ -142,8 +142,9 @@ public final class JsonLines {
 
         /**
          * The record's line: the same bytes as {@code line(result.toMap())}, written straight from
-         * the result. The map and Jackson's map serializer were a third of a record's cost; common
-         * field values are written directly, any other through the mapper as before.
+         * the result, without a map per record and Jackson's map serializer (hot code at 200k
+         * records, BENCHMARKS.md). Common field values are written directly, any other through the
+         * mapper as before.
          */
         static byte[] line(Result result) {
             var bytes = new ByteArrayBuilder(LINE_BYTES);
