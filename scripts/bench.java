@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -67,7 +68,8 @@ class Bench implements Callable<Integer> {
                     + " crawl-10k (10,000 static pages under nginx crawled with --depth from their root, and given as a list),"
                     + " progress-200k (the async template on 200k pages with and without its per-record statistics and progress line, interleaved),"
                     + " issue15 (issue 15's targets: 20k and 200k pages at c=64, 10k pages of 50 ms at c=1000, templates against the jdk loop, interleaved round by round, --runs rounds),"
-                    + " queue-20k (the async template on 20k pages alone, and as 3 workers on one job in a redis-server the bench starts, interleaved).")
+                    + " queue-20k, queue-200k (the async template on 20k or 200k pages alone, as 3 workers on one job in a redis-server the bench starts,"
+                    + " and as 3 JVMs each given a third of the pages without Redis, interleaved).")
     List<String> workloads;
 
     @Option(names = "--targets", split = ",", defaultValue = "engines,templates",
@@ -369,7 +371,9 @@ class Bench implements Callable<Integer> {
      * The queue workload (issue 14: HTTP through Redis within 15 % of the same template without
      * {@code --queue}): the async template at c on N pages, alone ({@code -i urls.txt}), and as 3
      * workers on one job ({@code --queue}, each at the same -c, started together once {@code
-     * queue push} has loaded the job: the push is timed apart), interleaved round by round. Redis is
+     * queue push} has loaded the job: the push is timed apart), and as 3 JVMs started together, each
+     * given a third of the pages without Redis (what three workers cost on these cores before the
+     * queue costs anything: the fair yardstick for the queue's own cost), interleaved round by round. Redis is
      * a redis-server from PATH on a free port, no persistence, started here and stopped after. The
      * queue arm's wall time is from the workers' start to the last one's exit; its CPU is the three
      * workers'; its records are the job's export, checked for one per item.
@@ -408,8 +412,9 @@ class Bench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Alone: `./jbang %stemplates/async.java -i urls.txt -o out.jsonl --overwrite -q -c %d`; through Redis:"
                     + " `./jbang queue@. push redis://127.0.0.1:PORT/qN -i urls.txt`, then %d of `./jbang %stemplates/async.java --queue"
                     + " redis://127.0.0.1:PORT/qN -o wK.jsonl --overwrite -q -c %d` at once (wall: their start to the last exit; CPU: theirs;"
-                    + " records: the job's export). urls.txt holds %s/page/1 to %s/page/%d; %d rounds interleaved; load average before: %s.%n%n",
-                    jvm(), w.concurrency(), workers, jvm(), w.concurrency(), server.url(), server.url(), w.size(), runs, load());
+                    + " records: the job's export); without Redis: %d of `./jbang %stemplates/async.java -i third-K.txt -o tK.jsonl --overwrite -q -c %d`"
+                    + " at once, third-K.txt holding pages K, K+%d, K+%d... urls.txt holds %s/page/1 to %s/page/%d; %d rounds interleaved; load average before: %s.%n%n",
+                    jvm(), w.concurrency(), workers, jvm(), w.concurrency(), workers, jvm(), w.concurrency(), workers, 2 * workers, server.url(), server.url(), w.size(), runs, load());
             System.out.println(HEADER.replace("| conns |", "| push s |"));
             System.out.println(RULE);
             Path out = work.resolve("out.jsonl");
@@ -417,12 +422,32 @@ class Bench implements Callable<Integer> {
                     List.of("-i", urls.toString(), "-o", out.toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency())));
             Jbang.build(alone);
             Jbang.build(jbang(Jbang.ROOT.resolve("scripts/queue.java"), List.of("--help")));
-            List<Measure> aloneRuns = new ArrayList<>(), queueRuns = new ArrayList<>();
+            List<List<String>> thirds = new ArrayList<>();
+            for (int i = 1; i <= workers; i++) {
+                Path third = work.resolve("third-" + i + ".txt");
+                try (BufferedWriter t = Files.newBufferedWriter(third)) {
+                    for (int p = i; p <= w.size(); p += workers) t.write(server.url() + "/page/" + p + "\n");
+                }
+                thirds.add(jbang(Jbang.ROOT.resolve("templates/async.java"), List.of("-i", third.toString(),
+                        "-o", work.resolve("t" + i + ".jsonl").toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency()))));
+            }
+            List<Measure> aloneRuns = new ArrayList<>(), queueRuns = new ArrayList<>(), splitRuns = new ArrayList<>();
             List<Double> pushes = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
-                for (int k = 0; k < 2; k++) {
-                    if ((k + r) % 2 == 0) {
+                for (int k = 0; k < 3; k++) {
+                    if ((k + r) % 3 == 0) {
                         aloneRuns.add(Measure.run(alone, work, w.size(), haveTime));
+                        continue;
+                    }
+                    if ((k + r) % 3 == 2) {
+                        // The fair yardstick for the queue's own cost: three JVMs on the same cores, each a third of the file, no Redis.
+                        double[] ran = atOnce(thirds, work, haveTime);
+                        Files.deleteIfExists(out);
+                        for (int i = 1; i <= workers; i++) Files.write(out, Files.readAllBytes(work.resolve("t" + i + ".jsonl")), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Measure.Records recs = Measure.Records.read(out, w.size());
+                        long missing = w.size() - (recs.records() - recs.duplicates() - recs.unknown());
+                        splitRuns.add(new Measure(ran[0], Double.NaN, ran[1], (long) ran[2], Stats.percentile(recs.histogram(), 50), Stats.percentile(recs.histogram(), 99),
+                                recs.failed() + recs.duplicates() + recs.unknown() + Math.max(0, missing), recs.records(), -1));
                         continue;
                     }
                     String job = "redis://127.0.0.1:" + port + "/q" + r;
@@ -431,26 +456,14 @@ class Bench implements Callable<Integer> {
                             .redirectErrorStream(true).redirectOutput(work.resolve("push.txt").toFile()).start();
                     if (push.waitFor() != 0) throw new IllegalStateException("queue push failed: " + Files.readString(work.resolve("push.txt")));
                     pushes.add((System.nanoTime() - t0) / 1e9);
-                    List<Process> ps = new ArrayList<>();
-                    long start = System.nanoTime();
+                    List<List<String>> queueWorkers = new ArrayList<>();
                     for (int i = 1; i <= workers; i++) {
-                        List<String> worker = jbang(Jbang.ROOT.resolve("templates/async.java"), List.of("--queue", job,
-                                "-o", work.resolve("w" + i + ".jsonl").toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency())));
-                        ps.add(new ProcessBuilder(haveTime ? CpuTime.wrap(worker, work.resolve("time" + i + ".txt")) : worker)
-                                .redirectOutput(work.resolve("stdout" + i + ".txt").toFile())
-                                .redirectError(work.resolve("stderr" + i + ".txt").toFile()).start());
+                        queueWorkers.add(jbang(Jbang.ROOT.resolve("templates/async.java"), List.of("--queue", job,
+                                "-o", work.resolve("w" + i + ".jsonl").toString(), "--overwrite", "-q", "-c", String.valueOf(w.concurrency()))));
                     }
-                    long peakRss = 0;
-                    for (Process p : ps) {
-                        while (!p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                            long rss = 0;
-                            for (Process q : ps) rss += Measure.treeRssKb(q.toHandle());
-                            peakRss = Math.max(peakRss, rss);
-                        }
-                    }
-                    double wall = (System.nanoTime() - start) / 1e9;
-                    double cpu = 0;
-                    for (int i = 1; i <= workers; i++) cpu = haveTime && cpu >= 0 ? cpu + CpuTime.seconds(work.resolve("time" + i + ".txt")) : -1;
+                    double[] ran = atOnce(queueWorkers, work, haveTime);
+                    double wall = ran[0], cpu = ran[1];
+                    long peakRss = (long) ran[2];
                     Files.deleteIfExists(out);
                     Process export = new ProcessBuilder(jbang(Jbang.ROOT.resolve("scripts/queue.java"), List.of("export", job, "-o", out.toString())))
                             .redirectErrorStream(true).redirectOutput(work.resolve("export.txt").toFile()).start();
@@ -466,16 +479,49 @@ class Bench implements Callable<Integer> {
                 }
             }
             System.out.println(row("async", "`-i urls.txt`", aloneRuns).replaceFirst("\\| [^|]* \\|$", "| |"));
+            System.out.println(row("async x " + workers, "`-i third-K.txt`, no Redis", splitRuns).replaceFirst("\\| [^|]* \\|$", "| |"));
             double push = pushes.stream().mapToDouble(Double::doubleValue).sorted().skip(pushes.size() / 2).findFirst().orElse(Double.NaN);
             System.out.println(row("async x " + workers, "`--queue`", queueRuns).replaceFirst("\\| [^|]* \\|$",
                     String.format(Locale.ROOT, "| %.2f |", push)));
             var ratio = new ArrayList<String>();
-            for (int r = 0; r < runs; r++) ratio.add(String.format(Locale.ROOT, "%+.0f %%", (queueRuns.get(r).wallSeconds() / aloneRuns.get(r).wallSeconds() - 1) * 100));
-            System.out.println("Wall time through Redis against alone, by round: " + String.join(", ", ratio));
+            var fair = new ArrayList<String>();
+            for (int r = 0; r < runs; r++) {
+                ratio.add(String.format(Locale.ROOT, "%+.0f %%", (queueRuns.get(r).wallSeconds() / aloneRuns.get(r).wallSeconds() - 1) * 100));
+                fair.add(String.format(Locale.ROOT, "%+.0f %%", (queueRuns.get(r).wallSeconds() / splitRuns.get(r).wallSeconds() - 1) * 100));
+            }
+            System.out.println("Wall time through Redis against alone, by round: " + String.join(", ", ratio)
+                    + "; against three JVMs each on a third without Redis: " + String.join(", ", fair) + ".");
         } finally {
             redis.destroy();
             redis.waitFor();
         }
+    }
+
+    /**
+     * Starts {@code commands} together and waits for the last: wall seconds (start to the last exit),
+     * their CPU seconds (-1 without GNU time) and their peak RSS in kB, summed.
+     */
+    static double[] atOnce(List<List<String>> commands, Path work, boolean haveTime) throws Exception {
+        List<Process> ps = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 1; i <= commands.size(); i++) {
+            List<String> c = commands.get(i - 1);
+            ps.add(new ProcessBuilder(haveTime ? CpuTime.wrap(c, work.resolve("time" + i + ".txt")) : c)
+                    .redirectOutput(work.resolve("stdout" + i + ".txt").toFile())
+                    .redirectError(work.resolve("stderr" + i + ".txt").toFile()).start());
+        }
+        long peakRss = 0;
+        for (Process p : ps) {
+            while (!p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                long rss = 0;
+                for (Process q : ps) rss += Measure.treeRssKb(q.toHandle());
+                peakRss = Math.max(peakRss, rss);
+            }
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = 0;
+        for (int i = 1; i <= commands.size(); i++) cpu = haveTime && cpu >= 0 ? cpu + CpuTime.seconds(work.resolve("time" + i + ".txt")) : -1;
+        return new double[]{wall, cpu, peakRss};
     }
 
     /** The retries the records of {@code out} say were made: attempts - 1, summed. */

@@ -148,8 +148,9 @@ class QueueCli implements Callable<Integer> {
                     q, s.taken(), s.queued(), s.inFlight(), s.done(), s.ok(), s.failed(), s.dead(), rate,
                     s.pushing() ? ", a push is running" : "", s.over() ? "; over" : "");
             for (Queue.Worker w : s.workers()) {
-                String gone = !w.gone() ? "" : String.format(Locale.ROOT, "; gone: silent past its claim-after (%s s), killed or stuck%s",
-                        w.claimAfterMillis() < 0 ? "60" : seconds(w.claimAfterMillis()), w.holding() > 0 ? ": live workers take what it holds" : "");
+                String gone = !w.gone() ? "" : String.format(Locale.ROOT, "; gone: silent past its claim-after (%s s%s), killed or stuck%s",
+                        seconds(w.claimAfter().toMillis()), w.claimAfterMillis() < 0 ? ", the default: it did not say its own" : "",
+                        w.holding() > 0 ? ": live workers take what it holds" : "");
                 String released = w.name().equals(Queue.releasedConsumer()) ? " (items given back by stopped workers, for the next claim)" : "";
                 out.printf(Locale.ROOT, "  %-40s holds %d, idle %.1f s, %d records%s%s%n", w.name(), w.holding(), w.idleMillis() / 1000.0,
                         w.records(), released, gone);

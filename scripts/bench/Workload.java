@@ -24,7 +24,8 @@ record Workload(String name, int size, int delayMillis, int concurrency, boolean
                 new Workload("throttle-400", 400, 50, 16, true, "pages of a server with room for 4 at once, 429 beyond (DemoSite /fault/busy/4)"),
                 new Workload("issue15", 230_000, 0, 64, true, "issue 15's targets: 20k and 200k pages at c=64 and 10k of 50 ms at c=1000, interleaved"),
                 new Workload("progress-200k", 200_000, 0, 64, true, "pages at c=64 through the async template: bare records, -q, and the progress line"),
-                new Workload("queue-20k", 20_000, 0, 64, true, "pages at c=64 through the async template, alone and as 3 workers on one job in Redis (--queue)"))) {
+                new Workload("queue-20k", 20_000, 0, 64, true, "pages at c=64 through the async template, alone and as 3 workers on one job in Redis (--queue)"),
+                new Workload("queue-200k", 200_000, 0, 64, true, "pages at c=64 through the async template, alone and as 3 workers on one job in Redis (--queue)"))) {
             ALL.put(w.name(), w);
         }
     }

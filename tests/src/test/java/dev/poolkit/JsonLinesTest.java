@@ -149,6 +149,32 @@ class JsonLinesTest {
     }
 
     @Test
+    void aRecordIsWrittenAsTheSameBytesAsItsMap() throws Exception {
+        // Records are written straight from the Result, not through toMap() and Jackson's map
+        // serializer: whatever the fields hold, the line must be the one the map gives.
+        var nested = new java.util.LinkedHashMap<String, Object>();
+        nested.put("k", List.of(1, "two", 3.5));
+        nested.put("none", null);
+        List<Result> results = List.of(
+                Result.success("http://a/\u00e9\"q\"\n", 200, 12, Fields.of("title", "T\u2028\u20ac\t", "bytes", 2006, "big", Long.MAX_VALUE,
+                        "flag", false, "nothing", null, "ratio", 0.25, "exact", new java.math.BigDecimal("1.10"), "list", List.of("x", 2),
+                        "map", nested, "at", Instant.parse("2026-12-01T10:15:30Z"), "maybe", Optional.empty(), "ok", "not the record's")),
+                Result.failure("b", null, "HTTP 503\u0001", "http", 3),
+                new Result("c", false, 404, null, null, 0, Map.of()));
+        var direct = new ByteArrayOutputStream();
+        var viaMap = new ByteArrayOutputStream();
+        try (var a = JsonLines.writer(direct); var b = JsonLines.writer(viaMap)) {
+            for (Result r : results) {
+                a.accept(r);
+                b.write(r.toMap());
+            }
+        }
+
+        assertEquals(viaMap.toString(StandardCharsets.UTF_8), direct.toString(StandardCharsets.UTF_8));
+        assertEquals(3, direct.toString(StandardCharsets.UTF_8).lines().count());
+    }
+
+    @Test
     void eachLineReachesTheStreamInOneWriteWithItsNewline() throws Exception {
         // What the OS sees for a file: one write(2) per line, so a kill between two writes never
         // leaves a line without its newline.

@@ -37,13 +37,19 @@ public final class Queue implements AutoCloseable {
      * @param idleMillis       since it last read, claimed or renewed: a live worker does one of
      *                         them at least every {@code claimAfter / 3}
      * @param records          records it wrote to the job
-     * @param claimAfterMillis the claim-after it joined with; -1 if it did not say (then 60 s is assumed)
+     * @param claimAfterMillis the claim-after it joined with; -1 if it did not say (then
+     *                         {@link RedisFrontier#DEFAULT_CLAIM_AFTER} is assumed: see {@link #claimAfter()})
      * @param gone             silent past its claim-after: killed ({@code kill -9}, a lost machine)
      *                         or stuck; what it holds is claimed by the live workers. A worker that
      *                         stops cleanly leaves the group instead. Never true of the
      *                         {@linkplain #releasedConsumer() released} items' holder
      */
-    public record Worker(String name, long holding, long idleMillis, long records, long claimAfterMillis, boolean gone) {}
+    public record Worker(String name, long holding, long idleMillis, long records, long claimAfterMillis, boolean gone) {
+        /** The claim-after {@code gone} is judged by: its own, or the default if it did not say. */
+        public Duration claimAfter() {
+            return claimAfterMillis < 0 ? RedisFrontier.DEFAULT_CLAIM_AFTER : Duration.ofMillis(claimAfterMillis);
+        }
+    }
 
     /** A dead letter: an item that was delivered too often without a record. */
     public record DeadLetter(String item, int depth, String parent, long deliveries, String why) {}
@@ -137,8 +143,9 @@ public final class Queue implements AutoCloseable {
         for (StreamConsumerInfo c : store.consumers()) {
             String said = stats.get(JobStore.CLAIM_AFTER + c.getName());
             long claimAfter = said == null || said.isEmpty() ? -1 : Long.parseLong(said);
-            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > (claimAfter < 0 ? RedisFrontier.DEFAULT_CLAIM_AFTER.toMillis() : claimAfter);
-            workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName())), claimAfter, gone));
+            var seen = new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName())), claimAfter, false);
+            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > seen.claimAfter().toMillis();
+            workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), seen.records(), claimAfter, gone));
         }
         double rate = 0;
         String[] span = store.span(store.keys().results);

@@ -143,7 +143,7 @@ public final class RedisFrontier implements Frontier {
     public static final int HALTED = 99;
     private static final String HALT_BEFORE_ACK = System.getProperty(HALT_BEFORE_ACK_PROPERTY);
     /** {@link Builder#claimAfter}'s default; also what status assumes of a worker that did not say its own. */
-    static final Duration DEFAULT_CLAIM_AFTER = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CLAIM_AFTER = Duration.ofSeconds(60);
 
     private final JobStore store;
     private final QueueUrl url;

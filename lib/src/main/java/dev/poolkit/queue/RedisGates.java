@@ -332,6 +332,10 @@ public final class RedisGates implements Gates, AutoCloseable {
         public void minGap(String host, Duration gap) {
             if (gap.isNegative() || gap.isZero()) return;
             long micros = gap.toNanos() / 1000;
+            // A fetcher's robots.txt rules say the delay before every request: only a longer one
+            // is news to Redis (each acquire carries this JVM's own gap anyway).
+            Long known = gaps.get(host);
+            if (known != null && known >= micros) return;
             gaps.merge(host, micros, Math::max);
             if (!closed) store().gap(host, micros);
         }

@@ -590,6 +590,12 @@ class JobTest {
     }
 
     @Test
+    void claimAfterDefaultsToTheDefaultThatQueueStatusJudgesASilentWorkerBy() {
+        String given = CommandLine.Model.CommandSpec.forAnnotatedObject(new QueueOptions()).findOption("--claim-after").defaultValue();
+        assertEquals(dev.poolkit.queue.RedisFrontier.DEFAULT_CLAIM_AFTER, java.time.Duration.ofMillis(Math.round(Double.parseDouble(given) * 1000)));
+    }
+
+    @Test
     void misspeltOptionGetsPicocliSuggestionOnOneLineAndExitTwo() {
         Output run = runLikeTemplate("--timout", "3", "a");
 

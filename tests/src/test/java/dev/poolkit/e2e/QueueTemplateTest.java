@@ -141,6 +141,29 @@ class QueueTemplateTest {
         }
     }
 
+    @Test
+    void autoThrottleWithQueueRunsAndTheWorkerProcessesOfAHybridWorkerStayUnderTheSharedPerHostLimit(@TempDir Path dir) throws Exception {
+        try (var redis = TestRedis.start(TestRedis.Options.plain()); var site = DemoSite.start(40, 20);
+             var queue = Queue.open(QueueUrl.parse(redis.url("e2e-aimd")))) {
+            String url = redis.url("e2e-aimd");
+            assertEquals(40, queue.push(site.pageUrls().iterator()));
+            // Two worker processes, each with its own connection to the job's limits and its own
+            // adaptive window, which may grow to 3: only the shared count keeps their sum there.
+            Process hybrid = start(dir, "hybrid", url, Map.of(), "-p", "2", "-t", "4", "--per-host", "3", "--auto-throttle");
+            try {
+                assertTrue(hybrid.waitFor(120, TimeUnit.SECONDS), "the worker did not finish: " + queue.status());
+            } finally {
+                hybrid.descendants().forEach(ProcessHandle::destroyForcibly);
+                hybrid.destroyForcibly();
+            }
+            assertEquals(0, hybrid.exitValue(), () -> "worker failed: " + read(dir, hybrid));
+            Map<String, Integer> count = exportedItems(queue);
+            assertEquals(new java.util.HashSet<>(site.pageUrls()), count.keySet(), "every item has a record");
+            assertEquals(40, queue.status().ok(), () -> queue.status().toString());
+            assertTrue(site.maxInFlight() <= 3, "--per-host 3 --auto-throttle on two worker processes: " + site.maxInFlight() + " at once on the site");
+        }
+    }
+
     private static Map<String, Integer> exportedItems(Queue queue) throws Exception {
         Map<String, Integer> count = new HashMap<>();
         var mapper = new ObjectMapper();

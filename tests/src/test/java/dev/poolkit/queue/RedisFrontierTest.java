@@ -10,6 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.parallel.Isolated;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -260,6 +263,21 @@ class RedisFrontierTest {
         assertEquals(1, live.holding(), s::toString);
         assertTrue(live.idleMillis() < 1000, "renewing keeps a live worker from looking idle: " + s);
         alive.done(slow, record(slow.value()));
+    }
+
+    @Test
+    void statusJudgesAWorkerThatDidNotSayItsClaimAfterByTheDefault() {
+        queue.push(List.of("a").iterator());
+        // A consumer of an older poolkit, or any XREADGROUP client: it never said its claim-after.
+        try (var client = RedisClient.builder().hostAndPort("127.0.0.1", redis.port()).build()) {
+            client.xreadGroup("poolkit", "mute", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of("poolkit:{" + url.job() + "}:items", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        }
+        Queue.Worker mute = byName(queue.status(), "mute");
+        assertEquals(1, mute.holding());
+        assertEquals(-1, mute.claimAfterMillis());
+        assertEquals(RedisFrontier.DEFAULT_CLAIM_AFTER, mute.claimAfter());
+        assertFalse(mute.gone(), "silent for less than the default: " + mute);
     }
 
     private static Queue.Worker byName(Queue.Status s, String name) {

@@ -58,6 +58,7 @@ final class ItemCounts {
 
     /** Takes {@code n} records off {@code item}'s count, and its failed mark; false if it had fewer. */
     boolean take(String item, int n) {
+        if (size == 0) return false; // no earlier output (no --resume): no fingerprint per item read
         int i = find(key(item));
         if (i < 0 || (values[i] & COUNT) < n) return false;
         values[i] = (values[i] & (COUNT | FOUND)) - n;
