@@ -80,8 +80,14 @@ record Command(int exitCode, String stdout, String stderr) {
         var command = new ArrayList<String>();
         command.add(JBANG);
         command.addAll(List.of(args));
-        return run(dir, stdin, command, env);
+        Command result = run(dir, stdin, command, env);
+        // jbang 0.132.1 writes its dependency cache (one JSON file) without a lock: a jbang that
+        // reads it while another writes it fails before the script starts, and nothing has run.
+        // Test classes run two at a time, so that happens; a second try reads the whole file.
+        return result.exitCode != 0 && result.stderr.contains(JBANG_CACHE_TORN) ? run(dir, stdin, command, env) : result;
     }
+
+    private static final String JBANG_CACHE_TORN = "[jbang] [ERROR] com.google.gson.stream.MalformedJsonException";
 
     static Command run(Path dir, String stdin, List<String> command) throws IOException, InterruptedException {
         return run(dir, stdin, command, java.util.Map.of());

@@ -1,6 +1,7 @@
 package dev.poolkit.e2e;
 
 import dev.poolkit.fixtures.TestRedis;
+import dev.poolkit.fixtures.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -61,7 +62,7 @@ class ShortInputJitTest {
 
             String left = run(dir, cache, script, "--queue", redis.url("job")).stdout().strip();
             String withInput = run(dir, cache, script, "--queue=" + redis.url("job"), "-i", one.toString()).stdout().strip();
-            String away = run(dir, cache, script, "--queue", "redis://127.0.0.1:" + freePort() + "/job").stdout().strip();
+            String away = run(dir, cache, script, "--queue", "redis://127.0.0.1:" + TestSupport.refusedPort() + "/job").stdout().strip();
 
             assertEquals("[-XX:TieredStopAtLevel=1]", left, "50,000 items left, asked with the URL's password");
             assertEquals("[]", withInput, "50,000 left and one more in the worker's own -i file");
@@ -79,12 +80,6 @@ class ShortInputJitTest {
                 "    System.out.println(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()",
                 "            .filter(a -> a.contains(\"Tiered\")).toList());",
                 "} }", ""));
-    }
-
-    static int freePort() throws java.io.IOException {
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     static String lines(int n) {
