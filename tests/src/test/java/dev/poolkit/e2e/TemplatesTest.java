@@ -277,7 +277,7 @@ class TemplatesTest {
         Command micro = Command.jbang(Command.ROOT, null, "micro@.", "-wi", "x");
 
         assertEquals(2, bench.exitCode(), bench::toString);
-        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k, inflight-100k, lines-10m, crawl-10k, throttle-400, issue15, progress-200k, queue-20k])"),
+        assertEquals(List.of("bench: unknown workload: 1m (choose from [20k, 200k, delay-10k, delay-2k, inflight-100k, lines-10m, crawl-10k, throttle-400, issue15, progress-200k, queue-20k, queue-200k])"),
                 bench.errorLines());
         assertEquals(2, benchTarget.exitCode(), benchTarget::toString);
         assertEquals(List.of("bench: unknown target: curl (choose from engines, templates, jdk, jdk-default, apache, apache-async, jetty,"
