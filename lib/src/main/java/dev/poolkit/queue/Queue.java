@@ -47,7 +47,11 @@ public final class Queue implements AutoCloseable {
     public record Worker(String name, long holding, long idleMillis, long records, long claimAfterMillis, boolean gone) {
         /** The claim-after {@code gone} is judged by: its own, or the default if it did not say. */
         public Duration claimAfter() {
-            return claimAfterMillis < 0 ? RedisFrontier.DEFAULT_CLAIM_AFTER : Duration.ofMillis(claimAfterMillis);
+            return claimAfter(claimAfterMillis);
+        }
+
+        private static Duration claimAfter(long saidMillis) {
+            return saidMillis < 0 ? RedisFrontier.DEFAULT_CLAIM_AFTER : Duration.ofMillis(saidMillis);
         }
     }
 
@@ -143,9 +147,8 @@ public final class Queue implements AutoCloseable {
         for (StreamConsumerInfo c : store.consumers()) {
             String said = stats.get(JobStore.CLAIM_AFTER + c.getName());
             long claimAfter = said == null || said.isEmpty() ? -1 : Long.parseLong(said);
-            var seen = new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName())), claimAfter, false);
-            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > seen.claimAfter().toMillis();
-            workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), seen.records(), claimAfter, gone));
+            boolean gone = !c.getName().equals(Keys.RELEASED) && c.getIdle() > Worker.claimAfter(claimAfter).toMillis();
+            workers.add(new Worker(c.getName(), c.getPending(), c.getIdle(), number(stats.get("by:" + c.getName())), claimAfter, gone));
         }
         double rate = 0;
         String[] span = store.span(store.keys().results);
