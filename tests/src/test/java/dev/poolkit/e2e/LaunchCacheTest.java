@@ -189,6 +189,15 @@ class LaunchCacheTest {
     }
 
     private static Command run(Path dir, Path cache, boolean aot, Path script, String... args) throws IOException, InterruptedException {
+        return run(dir, cache, aot, Map.of(), script, args);
+    }
+
+    /** As {@link #run(Path, Path, Path, String...)}, with {@code env} added to the wrapper's environment. */
+    static Command run(Path dir, Path cache, Map<String, String> env, Path script, String... args) throws IOException, InterruptedException {
+        return run(dir, cache, false, env, script, args);
+    }
+
+    private static Command run(Path dir, Path cache, boolean aot, Map<String, String> env, Path script, String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>(List.of(Command.JBANG, script.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "run", ".out");
@@ -198,6 +207,7 @@ class LaunchCacheTest {
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("POOLKIT_CACHE_DIR", cache.toString());
         if (!aot) builder.environment().put("POOLKIT_AOT", "off");
+        builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

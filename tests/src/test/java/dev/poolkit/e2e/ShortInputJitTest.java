@@ -9,6 +9,7 @@ import redis.clients.jedis.RedisClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * with {@code -XX:TieredStopAtLevel=1} when its -i file is short, and with the JVM's default JIT
  * otherwise: a long input, an option that may find more items, a run that records the AOT cache.
  * A {@code --queue} worker gets C1 when its job has at most as many items left, asked of Redis.
+ * {@code POOLKIT_JIT=c1} asks for C1 whatever the input.
  */
 class ShortInputJitTest {
     static final String MARK = "// poolkit: C1 only when the input is short";
@@ -68,6 +70,25 @@ class ShortInputJitTest {
             assertEquals("[]", withInput, "50,000 left and one more in the worker's own -i file");
             assertEquals("[]", away, "no Redis answering: the job's size is not known");
         }
+    }
+
+    @Test
+    void poolkitJitC1RunsAnyInputOnC1UnlessTheUserGaveAJitOption(@TempDir Path dir) throws Exception {
+        Path script = jitPrinter(dir);
+        Path longInput = Files.writeString(dir.resolve("long.txt"), lines(50_001));
+        Path cache = dir.resolve("cache");
+        Map<String, String> c1 = Map.of("POOLKIT_JIT", "c1");
+
+        String longRun = run(dir, cache, c1, script, "-i", longInput.toString()).stdout().strip();
+        String crawl = run(dir, cache, c1, script, "-i", longInput.toString(), "--depth", "2").stdout().strip();
+        String away = run(dir, cache, c1, script, "--queue", "redis://127.0.0.1:" + TestSupport.refusedPort() + "/job").stdout().strip();
+        String users = run(dir, cache, Map.of("POOLKIT_JIT", "c1", "JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=3"), script,
+                "-i", longInput.toString()).stdout().strip();
+
+        assertEquals("[-XX:TieredStopAtLevel=1]", longRun, "50,001 lines");
+        assertEquals("[-XX:TieredStopAtLevel=1]", crawl, "--depth");
+        assertEquals("[-XX:TieredStopAtLevel=1]", away, "a --queue job whose size is not known");
+        assertEquals("[-XX:TieredStopAtLevel=3]", users, "the user's own JIT option wins");
     }
 
     /** A script that prints its JVM's JIT options: what the wrapper chose. */
