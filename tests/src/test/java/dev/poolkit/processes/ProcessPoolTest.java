@@ -348,10 +348,13 @@ class ProcessPoolTest {
                     throw new AssertionError(e);
                 }
             });
-            awaitUntil(() -> started(dir).size() == 4, Duration.ofSeconds(20));
-
-            pool.stop();
-            Files.createFile(dir.resolve("open"));
+            try {
+                awaitUntil(() -> started(dir).size() == 4, Duration.ofSeconds(60));
+            } finally {
+                // Also when the wait failed: else close() waits for a run whose gated items never end.
+                pool.stop();
+                Files.createFile(dir.resolve("open"));
+            }
 
             assertTrue(runner.join(Duration.ofSeconds(20)), "run() did not return after stop()");
         }
