@@ -51,6 +51,21 @@ class LaunchCacheTest {
     }
 
     @Test
+    void aJvmOptionThatPrintsOnStdoutDoesNotBreakAScriptJbangMustBuild(@TempDir Path dir) throws Exception {
+        // A profiler agent in JDK_JAVA_OPTIONS says "Profiling started" on stdout; -verbose:class
+        // does as surely. The wrapper reads the script's command line from jbang's own stdout.
+        Path script = Files.writeString(dir.resolve("S.java"), String.join("\n",
+                "//JAVA 21+",
+                "class S { public static void main(String[] args) { System.out.println(\"hello\"); } }", ""));
+
+        Command run = run(dir, dir.resolve("cache"), false, Map.of("JDK_JAVA_OPTIONS", "-verbose:class"), script);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.stdout().lines().anyMatch("hello"::equals), run::toString);
+        assertTrue(run.stdout().contains("[class,load]"), "the option did not reach the script's JVM: " + run);
+    }
+
+    @Test
     void aScriptWithSourcesIsCachedAndAnEditedSourceRunsItsNewText(@TempDir Path dir) throws Exception {
         Path script = Files.writeString(dir.resolve("S.java"), String.join("\n",
                 "///usr/bin/env jbang \"$0\" \"$@\" ; exit $?",
@@ -197,7 +212,8 @@ class LaunchCacheTest {
         return run(dir, cache, false, env, script, args);
     }
 
-    private static Command run(Path dir, Path cache, boolean aot, Map<String, String> env, Path script, String... args) throws IOException, InterruptedException {
+    private static Command run(Path dir, Path cache, boolean aot, Map<String, String> env, Path script, String... args)
+            throws IOException, InterruptedException {
         var command = new ArrayList<String>(List.of(Command.JBANG, script.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "run", ".out");
