@@ -30,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -93,6 +94,9 @@ public final class ProcessPool implements Pool {
 
     // Items read ahead of the workers: enough that the thread reading the input wakes once for many.
     private static final int MIN_READ_AHEAD = 64;
+    // How long stop() waits for the workers to answer the tasks it asks back. A worker reads its
+    // stdin at once, unless the machine is starved; a worker that does not, may start them.
+    private static final long ASK_BACK_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final int processes;
     private final int threadsPerProcess;
@@ -249,7 +253,9 @@ public final class ProcessPool implements Pool {
     /**
      * See {@link Pool#stop}: the tasks queued are dropped, and so are the tasks sent ahead to a
      * worker that it has not started (they are asked back, as when a thread is held up); each
-     * worker finishes the items it runs, answers them, and exits as its stdin closes.
+     * worker finishes the items it runs, answers them, and exits as its stdin closes. It returns
+     * once every worker has answered what was asked back (a round trip; at most 5 seconds for a
+     * worker that does not read its stdin), so that no task sent ahead starts after it.
      */
     @Override
     public void stop() {
@@ -257,6 +263,14 @@ public final class ProcessPool implements Pool {
         if (queue == null) return;
         queue.stop();
         for (WorkerSlot slot : slots) slot.finishInFlight();
+        // Asked back is not yet given back: a worker thread that frees up before its worker has
+        // read the cancel starts the task. Wait for the answers, so that none starts after this.
+        long deadline = System.nanoTime() + ASK_BACK_PATIENCE_NANOS;
+        try {
+            for (WorkerSlot slot : slots) slot.awaitAskedBack(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -129,6 +129,24 @@ public final class WorkerSlot {
         }
     }
 
+    /**
+     * After {@link #finishInFlight}: waits until the worker has answered every task asked back
+     * ({@code cancelled}, or {@code started} if a thread claimed it first), or has ended, or
+     * {@code deadline} ({@link System#nanoTime}) has passed. A cancel written is not a cancel
+     * read: a thread of the worker that frees up before the worker reads it starts the task.
+     * Returns at once on this slot's reader, which reads those answers (a sink that stops the pool).
+     */
+    public void awaitAskedBack(long deadline) throws InterruptedException {
+        if (Thread.currentThread() == reader) return;
+        synchronized (this) {
+            while (!over() && triage.askingBack()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return;
+                TimeUnit.NANOSECONDS.timedWait(this, left); // woken by afterEvent(): the pool is stopped
+            }
+        }
+    }
+
     private void feed() {
         try {
             while (true) {
