@@ -51,6 +51,21 @@ class LaunchCacheTest {
     }
 
     @Test
+    void aJvmOptionThatPrintsOnStdoutDoesNotBreakAScriptJbangMustBuild(@TempDir Path dir) throws Exception {
+        // A profiler agent in JDK_JAVA_OPTIONS says "Profiling started" on stdout; -verbose:class
+        // does as surely. The wrapper reads the script's command line from jbang's own stdout.
+        Path script = Files.writeString(dir.resolve("S.java"), String.join("\n",
+                "//JAVA 21+",
+                "class S { public static void main(String[] args) { System.out.println(\"hello\"); } }", ""));
+
+        Command run = run(dir, dir.resolve("cache"), false, Map.of("JDK_JAVA_OPTIONS", "-verbose:class"), script);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.stdout().lines().anyMatch("hello"::equals), run::toString);
+        assertTrue(run.stdout().contains("[class,load]"), "the option did not reach the script's JVM: " + run);
+    }
+
+    @Test
     void aScriptWithSourcesIsCachedAndAnEditedSourceRunsItsNewText(@TempDir Path dir) throws Exception {
         Path script = Files.writeString(dir.resolve("S.java"), String.join("\n",
                 "///usr/bin/env jbang \"$0\" \"$@\" ; exit $?",
@@ -189,6 +204,11 @@ class LaunchCacheTest {
     }
 
     private static Command run(Path dir, Path cache, boolean aot, Path script, String... args) throws IOException, InterruptedException {
+        return run(dir, cache, aot, Map.of(), script, args);
+    }
+
+    private static Command run(Path dir, Path cache, boolean aot, Map<String, String> env, Path script, String... args)
+            throws IOException, InterruptedException {
         var command = new ArrayList<String>(List.of(Command.JBANG, script.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "run", ".out");
@@ -198,6 +218,7 @@ class LaunchCacheTest {
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("POOLKIT_CACHE_DIR", cache.toString());
         if (!aot) builder.environment().put("POOLKIT_AOT", "off");
+        builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -31,6 +31,11 @@ class QueueTemplateTest {
     // it after two others died holding items; 1,500 pages prove that as well as 3,000 did, at half
     // the cost: each page is a round of gate and queue calls to Redis in a worker.
     static final int PAGES = 1_500;
+    // Waits are long: they cost nothing when all goes well, and on a loaded 2-core machine the
+    // workers' seven JVMs may take a minute to start. The job's status is asked every 100 ms, not
+    // every millisecond: it is several round trips, and Redis shares the cores with the workers.
+    static final Duration LONG = Duration.ofMinutes(5);
+    static final Duration POLL = Duration.ofMillis(100);
 
     @Test
     void threeWorkersOfThreeTemplatesTwoKilledMidRunOneAfterTheOtherLeaveEveryItemExactlyOnceInTheExport(@TempDir Path dir) throws Exception {
@@ -56,11 +61,11 @@ class QueueTemplateTest {
                 killMidRun(async, queue, PAGES / 10);
                 long target = queue.status().done() + PAGES / 5;
                 awaitUntil(() -> (queue.status().done() >= target && (records(queue, processes) > 0 || records(queue, hybrid) > 0))
-                        || !processes.isAlive() || !hybrid.isAlive(), Duration.ofSeconds(120), () -> queue.status().toString());
+                        || !processes.isAlive() || !hybrid.isAlive(), LONG, () -> queue.status().toString(), POLL);
                 Process second = records(queue, processes) > 0 ? processes : hybrid;
                 Process last = second == processes ? hybrid : processes;
                 killMidRun(second, queue, target);
-                assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the last worker did not finish: " + queue.status());
+                assertTrue(last.waitFor(LONG.toSeconds(), TimeUnit.SECONDS), "the last worker did not finish: " + queue.status());
                 assertEquals(0, last.exitValue(), () -> "worker failed: " + read(dir, last));
             } finally {
                 for (Process w : workers) {
@@ -98,7 +103,7 @@ class QueueTemplateTest {
      */
     private static void killMidRun(Process worker, Queue queue, long done) {
         awaitUntil(() -> (queue.status().done() >= done && records(queue, worker) > 0) || !worker.isAlive(),
-                Duration.ofSeconds(120), () -> queue.status().toString());
+                LONG, () -> queue.status().toString(), POLL);
         assertTrue(worker.isAlive(), () -> "a worker ended before it could be killed: " + queue.status());
         List<ProcessHandle> children = worker.descendants().toList();
         worker.destroyForcibly();
@@ -123,14 +128,14 @@ class QueueTemplateTest {
             // worker's local copy, not yet in the job, and the item is not acknowledged.
             Process halted = start(dir, "async", url, Map.of("JDK_JAVA_OPTIONS",
                     "-D" + RedisFrontier.HALT_BEFORE_ACK_PROPERTY + "=" + victim), "-c", "2");
-            assertTrue(halted.waitFor(120, TimeUnit.SECONDS), "the halted worker did not end");
+            assertTrue(halted.waitFor(LONG.toSeconds(), TimeUnit.SECONDS), "the halted worker did not end");
             assertEquals(RedisFrontier.HALTED, halted.exitValue(), () -> "not halted by the hook: " + read(dir, halted));
             assertTrue(itemsIn(dir.resolve("async.jsonl")).contains(victim), "the work was done and written locally");
             assertFalse(exportedItems(queue).containsKey(victim), "no record in the job before the ack");
             assertTrue(queue.status().inFlight() >= 1, () -> "the victim is pending: " + queue.status());
 
             Process other = start(dir, "threads", url, Map.of(), "-c", "4");
-            assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the second worker did not finish: " + queue.status());
+            assertTrue(other.waitFor(LONG.toSeconds(), TimeUnit.SECONDS), "the second worker did not finish: " + queue.status());
             assertEquals(0, other.exitValue(), () -> "worker failed: " + read(dir, other));
             assertTrue(itemsIn(dir.resolve("threads.jsonl")).contains(victim), "done again by the other worker");
 
@@ -151,7 +156,7 @@ class QueueTemplateTest {
             // adaptive window, which may grow to 3: only the shared count keeps their sum there.
             Process hybrid = start(dir, "hybrid", url, Map.of(), "-p", "2", "-t", "4", "--per-host", "3", "--auto-throttle");
             try {
-                assertTrue(hybrid.waitFor(120, TimeUnit.SECONDS), "the worker did not finish: " + queue.status());
+                assertTrue(hybrid.waitFor(LONG.toSeconds(), TimeUnit.SECONDS), "the worker did not finish: " + queue.status());
             } finally {
                 hybrid.descendants().forEach(ProcessHandle::destroyForcibly);
                 hybrid.destroyForcibly();

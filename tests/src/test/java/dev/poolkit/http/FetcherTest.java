@@ -298,6 +298,7 @@ class FetcherTest {
     }
 
     @Test
+    @Timeout(60) // keytool (a JVM) if no test made the certificate before, and this JVM's first TLS handshake: seconds of CPU under load
     void untrustedCertificateFailsAsTls() throws Exception {
         try (var https = TestServer.startHttps().route("/", Reply.page(200, "text/html", OK_BODY))) {
             String url = https.url("/");
