@@ -61,8 +61,9 @@ public interface Pool extends AutoCloseable {
      * without reading {@code items} further. The items it read ahead but did not start get no
      * result: the caller, who knows which items it gave and which results came back, gives them
      * again to a later run (as {@code --resume} does). Unlike {@code ExecutorService.shutdown},
-     * items waiting in the queue are not run. Any thread may call it; it returns at once, and
-     * does nothing when no run is in progress (a run that starts after it runs as usual).
+     * items waiting in the queue are not run. Any thread may call it; it returns at once (a
+     * process pool: once its workers have answered, a round trip), and does nothing when no run
+     * is in progress (a run that starts after it runs as usual).
      */
     void stop();
 

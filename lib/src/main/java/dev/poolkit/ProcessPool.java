@@ -9,6 +9,7 @@ import dev.poolkit.internal.process.Claims;
 import dev.poolkit.internal.process.JvmOptions;
 import dev.poolkit.internal.process.TaskQueue;
 import dev.poolkit.internal.process.Wire;
+import dev.poolkit.internal.process.WireOut;
 import dev.poolkit.internal.process.WorkerSlot;
 import dev.poolkit.limits.Gates;
 import dev.poolkit.limits.internal.GateServer;
@@ -19,7 +20,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -90,6 +92,12 @@ public final class ProcessPool implements Pool {
     /** Set in a worker's environment to its slot number. */
     public static final String WORKER_ENV = WorkerSlot.WORKER_ENV;
 
+    // Items read ahead of the workers: enough that the thread reading the input wakes once for many.
+    private static final int MIN_READ_AHEAD = 64;
+    // How long stop() waits for the workers to answer the tasks it asks back. A worker reads its
+    // stdin at once, unless the machine is starved; a worker that does not, may start them.
+    private static final long ASK_BACK_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private final int processes;
     private final int threadsPerProcess;
     private final int crashRetries;
@@ -150,7 +158,7 @@ public final class ProcessPool implements Pool {
         }
         synchronized (running) {
             var outcome = new Tally(sink);
-            var queue = new TaskQueue(processes * threadsPerProcess * 2);
+            var queue = new TaskQueue(Math.max(MIN_READ_AHEAD, processes * threadsPerProcess * 2));
             current = queue;
             var ids = new AtomicLong();
             var healthySlots = new AtomicInteger(processes);
@@ -209,31 +217,28 @@ public final class ProcessPool implements Pool {
         Signals.ignoreStops();
         // An orphan whose handler hangs would never see stdin close: leave with the parent.
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
-        var wire = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        Wire.warmUp();
+        var wire = new WireOut(new FileOutputStream(FileDescriptor.out));
         System.setOut(System.err);
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Consumer<String> toParent = message -> {
-            synchronized (wire) {
-                wire.println(message);
-                wire.flush();
+            try {
+                wire.line(message);
+            } catch (UncheckedIOException parentGone) {
+                // the parent stopped reading: the next result says so, and this worker ends
             }
         };
         // The fetchers' per-host limits are the parent's: their messages share the wire with tasks.
         Iterator<String> lines = workerGates.connect(in.lines().iterator(), toParent);
         // The parent may ask back a task sent ahead that no thread has started.
-        var claims = new Claims(toParent);
+        var claims = new Claims(wire);
         // The parent sends at most two tasks per thread, but a task it took back stays queued here
         // until a thread drops it: room for both, so that reading stdin never waits.
         QueueWorkers.run(claims.tasks(lines), threadsPerProcess, threadsPerProcess * 4, "worker-", line -> {
             try {
                 WorkerSlot.Task task = Wire.readTask(line);
                 if (!claims.claim(task.id())) return; // taken back: it runs in another worker
-                String answer = Wire.writeResult(task.id(), Results.run(handler, task.item(), follow));
-                synchronized (wire) {
-                    wire.println(answer);
-                    wire.flush();
-                    if (wire.checkError()) throw new IllegalStateException("the parent stopped reading results");
-                }
+                claims.answer(Wire.writeResult(task.id(), Results.run(handler, task.item(), follow)));
             } catch (Throwable e) {
                 // A worker that cannot answer must end: the main thread would otherwise wait on
                 // stdin for ever, and so would the parent for the answer. Dead, it is a crash the
@@ -248,7 +253,9 @@ public final class ProcessPool implements Pool {
     /**
      * See {@link Pool#stop}: the tasks queued are dropped, and so are the tasks sent ahead to a
      * worker that it has not started (they are asked back, as when a thread is held up); each
-     * worker finishes the items it runs, answers them, and exits as its stdin closes.
+     * worker finishes the items it runs, answers them, and exits as its stdin closes. It returns
+     * once every worker has answered what was asked back (a round trip; at most 5 seconds for a
+     * worker that does not read its stdin), so that no task sent ahead starts after it.
      */
     @Override
     public void stop() {
@@ -256,6 +263,14 @@ public final class ProcessPool implements Pool {
         if (queue == null) return;
         queue.stop();
         for (WorkerSlot slot : slots) slot.finishInFlight();
+        // Asked back is not yet given back: a worker thread that frees up before its worker has
+        // read the cancel starts the task. Wait for the answers, so that none starts after this.
+        long deadline = System.nanoTime() + ASK_BACK_PATIENCE_NANOS;
+        try {
+            for (WorkerSlot slot : slots) slot.awaitAskedBack(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -96,7 +98,8 @@ import java.util.function.Consumer;
  *   to {@code reconnectFor} (default 5 min), with a line to the log when it goes and when it is
  *   back; every step is idempotent, so a retry never doubles anything. After a reconnect a worker
  *   reads its own pending entries again (XREADGROUP from 0): a read the server answered whose
- *   answer was lost would otherwise wait for {@code claimAfter}.</li>
+ *   answer was lost would otherwise wait for {@code claimAfter}. Entries acknowledged while that
+ *   read was on its way are left out of it: an item is not handed out again.</li>
  * </ul>
  *
  * <h2>A crawl across workers</h2>
@@ -160,6 +163,8 @@ public final class RedisFrontier implements Frontier {
     private final Map<String, JobStore.Entry> inFlight = new HashMap<>();
     private State state = State.RUNNING;
     private long poisoned;
+    /** While the reader reads its own pending entries again: the entries acknowledged meanwhile. */
+    private Set<String> ackedWhileRereading;
 
     private final ReentrantLock reading = new ReentrantLock();
     private String cursor = "0-0";
@@ -234,7 +239,7 @@ public final class RedisFrontier implements Frontier {
                 }
                 if (store.reconnects() != reconnectsSeen) {
                     reconnectsSeen = store.reconnects();
-                    if (accept(store.ownPending(consumer, 2 * slots + 100))) continue;
+                    if (acceptOwnPending()) continue;
                 }
                 boolean idle;
                 synchronized (this) {
@@ -253,6 +258,30 @@ public final class RedisFrontier implements Frontier {
         } finally {
             reading.unlock();
         }
+    }
+
+    /**
+     * Reads this worker's own pending entries again (after a reconnect) and buffers those not
+     * acknowledged meanwhile: the reply may predate a done batch that crossed it, whose items are
+     * no longer in flight here and would otherwise be handed out again (fetched twice, recorded once).
+     */
+    private boolean acceptOwnPending() {
+        synchronized (this) {
+            ackedWhileRereading = new HashSet<>();
+        }
+        List<JobStore.Entry> own = List.of();
+        try {
+            own = store.ownPending(consumer, 2 * slots + 100);
+        } finally {
+            synchronized (this) {
+                Set<String> acked = ackedWhileRereading;
+                ackedWhileRereading = null;
+                // An entry still in flight here is not acked yet, and is not to be handed out again
+                // either: left out now, while its done() cannot take it out of flight meanwhile.
+                own = own.stream().filter(e -> !acked.contains(e.id()) && !inFlight.containsKey(e.item())).toList();
+            }
+        }
+        return accept(own);
     }
 
     /** Buffers what was read or claimed, dead-lettering poison; true if anything can be handed out. */
@@ -429,6 +458,10 @@ public final class RedisFrontier implements Frontier {
                 for (Writing w : batch) done.add(w.done());
                 try {
                     store.done(consumer, done);
+                    synchronized (this) {
+                        // Before done() takes its item out of flight: see acceptOwnPending.
+                        if (ackedWhileRereading != null) for (JobStore.Done d : done) ackedWhileRereading.add(d.id());
+                    }
                     for (Writing w : batch) w.written().complete(null);
                 } catch (RuntimeException e) {
                     for (Writing w : batch) w.written().completeExceptionally(e);

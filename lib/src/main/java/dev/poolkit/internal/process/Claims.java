@@ -5,7 +5,6 @@ import dev.poolkit.internal.ControlLines;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The worker's side of a task taken back. The parent sends a worker more tasks than it has
@@ -15,15 +14,21 @@ import java.util.function.Consumer;
  * has claimed ({@code cancelled}). Claim and cancel are atomic, so each task the parent asks back
  * gets exactly one of the two answers: it runs here or there, never in both places, never in none.
  *
+ * <p>The claims also decide when the wire to the parent is flushed. A {@code started} line is
+ * flushed at once (an item's timeout runs from it); a result is left unflushed while a task waits
+ * unclaimed here, since the thread that claims it next, or the cancel that takes it back, writes a
+ * line that must be flushed at once anyway and carries the result with it: with one thread, one
+ * write per item instead of two.
+ *
  * <p>Thread-safety: the reading thread calls {@link #tasks}' iterator, the worker's threads
- * {@link #claim}.
+ * {@link #claim} and {@link #answer}.
  */
 public final class Claims {
-    private final Consumer<String> toParent;
+    private final WireOut toParent;
     private final Set<Long> unclaimed = new HashSet<>(); // guarded by this
 
-    /** @param toParent writes one line on the wire to the parent; thread-safe */
-    public Claims(Consumer<String> toParent) {
+    /** @param toParent the wire to the parent */
+    public Claims(WireOut toParent) {
         this.toParent = toParent;
     }
 
@@ -43,15 +48,29 @@ public final class Claims {
     public boolean claim(long id) {
         synchronized (this) {
             if (!unclaimed.remove(id)) return false;
+            toParent.append(Wire.writeStarted(id));
         }
-        toParent.accept(Wire.writeStarted(id));
+        toParent.flush();
         return true;
+    }
+
+    /**
+     * Sends a result line. Appended under the same lock as the claims, so that a result left
+     * unflushed always has a claim or a cancel after it, which flushes it.
+     */
+    public void answer(String line) {
+        boolean carried;
+        synchronized (this) {
+            toParent.append(line);
+            carried = !unclaimed.isEmpty();
+        }
+        if (!carried) toParent.flush();
     }
 
     private void arrived(String line) {
         long id;
         try {
-            id = Wire.readTask(line).id();
+            id = Wire.readTaskId(line);
         } catch (IllegalArgumentException notATask) {
             return; // the thread that gets it cannot read it either, and says so
         }
@@ -64,7 +83,8 @@ public final class Claims {
         synchronized (this) {
             // Started or done already: the parent has heard "started" or will.
             if (!unclaimed.remove(id)) return;
+            toParent.append(Wire.writeCancelled(id));
         }
-        toParent.accept(Wire.writeCancelled(id));
+        toParent.flush();
     }
 }

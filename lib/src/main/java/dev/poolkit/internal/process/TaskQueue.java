@@ -66,12 +66,32 @@ public final class TaskQueue {
                 Task task = givenBack.pollFirst();
                 if (task == null) {
                     task = fresh.pollFirst();
-                    if (task != null) notFull.signal();
+                    if (task != null) taken();
                 }
                 if (task != null) return task;
                 if (closed && unresolved == 0) return null;
                 changed.await();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next task, a given-back one first, if one is waiting now; {@code null} otherwise, and
+     * after {@link #abort} or {@link #stop}. Never waits: for a slot that has room as its worker
+     * answers, so that the next task goes out on the thread that read the answer.
+     */
+    public Task poll() {
+        lock.lock();
+        try {
+            if (aborted || stopped) return null;
+            Task task = givenBack.pollFirst();
+            if (task == null) {
+                task = fresh.pollFirst();
+                if (task != null) taken();
+            }
+            return task;
         } finally {
             lock.unlock();
         }
@@ -90,6 +110,12 @@ public final class TaskQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    // Guarded by lock. The producer is woken once the queue is half empty, not at every task: it
+    // then reads half a queue of input at once, one wake-up for many tasks instead of one each.
+    private void taken() {
+        if (fresh.size() <= capacity / 2) notFull.signal();
     }
 
     /** A task taken has its result: the run ends when every task has. */

@@ -416,6 +416,17 @@ public final class Triage {
         return out.decision();
     }
 
+    /**
+     * Whether a task asked back ({@code cancel}) has no answer yet: until the worker says
+     * {@code cancelled} (or {@code started}), one of its threads may still start it.
+     */
+    public boolean askingBack() {
+        for (Held h : held.values()) {
+            if (h.cancelling) return true;
+        }
+        return false;
+    }
+
     /** Whether {@link #stop} was called: the feeder takes no more tasks. */
     public boolean stopped() {
         return stopped;

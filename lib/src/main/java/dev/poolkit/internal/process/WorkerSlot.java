@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * One worker process of a process pool, and the four threads that serve it: a feeder that takes
  * tasks from the shared queue and writes them to the worker, a reader that gives its answers to
- * the sink, a watch that acts when a task has run too long, and a pump that passes its stderr on.
+ * the sink (and, when an answer makes room, sends the next task waiting in the queue itself), a
+ * watch that acts when a task has run too long, and a pump that passes its stderr on.
  *
  * <p>The slot keeps every task the worker holds, so that when the worker dies the reader can
  * start a new one and send them again, or fail them: no task is lost or answered twice. What
@@ -58,10 +59,11 @@ public final class WorkerSlot {
     private final Triage triage;
     private Process process;
     private BufferedWriter toWorker;
-    private BufferedReader fromWorker;
+    private LineReader fromWorker;
     private Thread stderrPump;
     private GateServer.Session gateSession; // the current process's
     private long watchWakesAt;
+    private boolean deferFlush; // the reader writes for a batch of answers, and flushes after it
     private boolean watchSleepsForever = true;
 
     private Thread feeder;
@@ -127,6 +129,24 @@ public final class WorkerSlot {
         }
     }
 
+    /**
+     * After {@link #finishInFlight}: waits until the worker has answered every task asked back
+     * ({@code cancelled}, or {@code started} if a thread claimed it first), or has ended, or
+     * {@code deadline} ({@link System#nanoTime}) has passed. A cancel written is not a cancel
+     * read: a thread of the worker that frees up before the worker reads it starts the task.
+     * Returns at once on this slot's reader, which reads those answers (a sink that stops the pool).
+     */
+    public void awaitAskedBack(long deadline) throws InterruptedException {
+        if (Thread.currentThread() == reader) return;
+        synchronized (this) {
+            while (!over() && triage.askingBack()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return;
+                TimeUnit.NANOSECONDS.timedWait(this, left); // woken by afterEvent(): the pool is stopped
+            }
+        }
+    }
+
     private void feed() {
         try {
             while (true) {
@@ -163,7 +183,7 @@ public final class WorkerSlot {
     private void read() {
         try {
             while (true) {
-                BufferedReader in;
+                LineReader in;
                 Process p;
                 GateServer.Session gate;
                 synchronized (this) {
@@ -174,8 +194,12 @@ public final class WorkerSlot {
                 }
                 try {
                     for (String line; (line = in.readLine()) != null; ) {
+                        // Lines already here are read before what this one sends is flushed: the
+                        // tasks sent for a batch of answers go out in one write.
+                        boolean more = in.lineReady();
                         if (GateWire.isGate(line)) gate.fromWorker(line);
-                        else fromWorker(line);
+                        else fromWorker(line, more);
+                        if (!more) flushToWorker(p);
                     }
                 } catch (IOException closed) {
                     // the worker is gone: handled below like the end of its output
@@ -219,14 +243,21 @@ public final class WorkerSlot {
         destroy();
     }
 
-    private void fromWorker(String line) {
+    // The reader's: {@code more} says more lines are there to read, and the reader flushes after them.
+    private void fromWorker(String line, boolean more) {
         switch (Wire.readFromWorker(line)) {
             case null -> log(line);
             case Wire.Answer answer -> {
                 Triage.Decision d;
                 synchronized (this) {
                     d = triage.answered(answer.id());
-                    carryOut(d);
+                    deferFlush = more;
+                    try {
+                        carryOut(d);
+                        if (d.deliver()) refill();
+                    } finally {
+                        deferFlush = false;
+                    }
                 }
                 if (!d.deliver()) return; // not ours, or answered already: never give a task two results
                 sink.accept(answer.result());
@@ -242,6 +273,31 @@ public final class WorkerSlot {
                 synchronized (this) {
                     carryOut(triage.cancelled(cancelled.id()));
                 }
+            }
+        }
+    }
+
+    // Guarded by this. An answer made room: the reader sends the next tasks waiting in the queue
+    // itself, rather than waking the feeder to do it (a wake-up per item, on a machine where a
+    // wake-up may wait for a core). The feeder still takes what comes later, waiting on the queue.
+    private void refill() {
+        if (triage.stopped()) return;
+        // Feeding only: a slot given up would take back what it gives back, for ever.
+        while (triage.state() == Triage.State.FEEDING && triage.mayTake(System.nanoTime())) {
+            Task task = queue.poll();
+            if (task == null) return;
+            carryOut(triage.taken(task, System.nanoTime(), true)); // feeding: sent, never failed
+        }
+    }
+
+    // Flushes what the reader left unflushed for process p (nothing if p was replaced since).
+    private void flushToWorker(Process p) {
+        synchronized (this) {
+            if (process != p || toWorker == null) return;
+            try {
+                toWorker.flush();
+            } catch (IOException workerGone) {
+                // the reader sees it end
             }
         }
     }
@@ -302,12 +358,19 @@ public final class WorkerSlot {
     // Guarded by this. Wakes the feeder, which may now have room, and the watch if a deadline
     // came closer than it sleeps, or if the slot is over.
     private void afterEvent() {
-        notifyAll();
+        if (feederMayGo()) notifyAll();
         if (watch == null) return;
         long now = System.nanoTime();
         long next = triage.untilNextDeadline(now);
         boolean sooner = next != Long.MAX_VALUE && (watchSleepsForever || now + next - watchWakesAt < 0);
         if (sooner || over()) LockSupport.unpark(watch);
+    }
+
+    // Guarded by this. Whether the feeder, waiting for room, would leave its wait now (see feed()).
+    private boolean feederMayGo() {
+        Triage.State state = triage.state();
+        return state == Triage.State.DESTROYED || state == Triage.State.GIVEN_UP || triage.stopped()
+                || triage.mayTake(System.nanoTime());
     }
 
     // Guarded by this.
@@ -331,7 +394,7 @@ public final class WorkerSlot {
         try {
             toWorker.write(line);
             toWorker.newLine();
-            toWorker.flush();
+            if (!deferFlush) toWorker.flush();
         } catch (IOException workerGone) {
             // the tasks stay held; workerEnded() deals with them
         }
@@ -367,7 +430,7 @@ public final class WorkerSlot {
         Process p = builder.start();
         process = p;
         toWorker = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
-        fromWorker = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        fromWorker = new LineReader(p.getInputStream());
         gateSession = gates.open(String.valueOf(index), line -> toProcess(p, line), this::log);
         synchronized (stderrTail) {
             stderrTail.clear();

@@ -453,6 +453,32 @@ class TriageTest {
     }
 
     @Test
+    void aTaskAskedBackMayStillStartUntilTheWorkerAnswersCancelledOrStarted() {
+        var triage = feeding(A, B, C);
+        triage.started(A.id(), 0);
+        assertFalse(triage.askingBack());
+
+        triage.stop(); // asks back B and C
+
+        assertTrue(triage.askingBack(), "a cancel written is not yet read");
+        triage.cancelled(B.id());
+        assertTrue(triage.askingBack(), "C has no answer yet");
+        triage.started(C.id(), 0); // a thread claimed C before the worker read its cancel
+        assertFalse(triage.askingBack());
+    }
+
+    @Test
+    void aWorkerThatEndsAnswersEveryTaskAskedBack() {
+        var triage = feeding(A, B);
+        triage.started(A.id(), 0);
+        triage.stop();
+
+        triage.workerEnded(CRASH, SECOND);
+
+        assertFalse(triage.askingBack(), "no thread of a dead worker starts anything");
+    }
+
+    @Test
     void aTaskTakenAfterStopIsGivenBackNotSent() {
         var triage = feeding(A);
         triage.started(A.id(), 0);
