@@ -51,6 +51,38 @@ class LaunchCacheTest {
     }
 
     @Test
+    void wrappersStartedTogetherOnAFreshCheckoutFetchJbangOnceAndAllRun(@TempDir Path dir) throws Exception {
+        // A fresh clone, as far as the JBang CLI goes: the wrapper and the pom it fetches JBang with.
+        Path checkout = Files.createDirectories(dir.resolve("checkout/.jbang-cli"));
+        Files.copy(Command.ROOT.resolve(".jbang-cli/pom.xml"), checkout.resolve("pom.xml"));
+        Path wrapper = Files.copy(Command.ROOT.resolve("jbang"), dir.resolve("checkout/jbang"));
+        var runs = new ArrayList<Process>();
+        var outs = new ArrayList<Path>();
+        for (int i = 0; i < 3; i++) {
+            Path out = dir.resolve("run" + i + ".out");
+            outs.add(out);
+            var builder = new ProcessBuilder(wrapper.toString(), "--version").directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectErrorStream(true).redirectOutput(out.toFile());
+            builder.environment().put("POOLKIT_CACHE_DIR", dir.resolve("cache").toString());
+            runs.add(builder.start());
+        }
+        for (Process run : runs) assertTrue(run.waitFor(5, TimeUnit.MINUTES), "a wrapper did not end");
+
+        int fetches = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            String out = Files.readString(outs.get(i));
+            assertEquals(0, runs.get(i).exitValue(), out);
+            if (out.contains("Fetching JBang")) fetches++;
+        }
+        assertEquals(1, fetches, "each wrapper that did not wait for the first fetched JBang again");
+        try (Stream<Path> left = Files.list(checkout)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp")).toList(),
+                    "a fetch's own folder was left behind");
+        }
+    }
+
+    @Test
     void aJvmOptionThatPrintsOnStdoutDoesNotBreakAScriptJbangMustBuild(@TempDir Path dir) throws Exception {
         // A profiler agent in JDK_JAVA_OPTIONS says "Profiling started" on stdout; -verbose:class
         // does as surely. The wrapper reads the script's command line from jbang's own stdout.
